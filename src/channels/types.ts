@@ -1,0 +1,67 @@
+/**
+ * The channel contract. Only code under src/channels/<name>/ knows a channel's wire
+ * format; everything else speaks Inbound and Outbound.
+ */
+import type { Request } from 'express';
+
+/** Channels the service answers on. */
+export type ChannelName = 'telegram' | 'zalo' | 'webchat';
+export const CHANNELS: readonly ChannelName[] = ['telegram', 'zalo', 'webchat'];
+
+/**
+ * One thing a person did, parsed from a webhook.
+ * @example { channel: 'telegram', channelUserId: '4242', updateId: '10001', kind: 'text', text: 'xin chào', at: new Date() }
+ */
+export interface Inbound {
+  channel: ChannelName;
+  /** The channel's own id for the person (Telegram chat id, Zalo user id, web chat session id). Never logged. */
+  channelUserId: string;
+  /** Unique per channel; redeliveries carry the same id, which is how we answer once. */
+  updateId: string;
+  /** text: typed text; choice: a button tap carrying `payload`; media: voice/sticker/image/file. */
+  kind: 'text' | 'choice' | 'media';
+  text?: string;
+  payload?: string;
+  /** Channel message id of the person's message (Telegram), kept only for leave-no-trace deletion. */
+  messageId?: string;
+  /** Telegram callback query id, to answer the spinner. */
+  callbackId?: string;
+  at: Date;
+}
+
+/** A button offered with a reply. `payload` is short ASCII (Telegram allows 64 bytes). */
+export interface OutboundOption {
+  label: string;
+  payload: string;
+}
+
+/** One reply to send. Adapters turn it into the wire format (inline keyboard, numbered lines, web buttons). */
+export interface Outbound {
+  text: string;
+  options?: OutboundOption[];
+  /** Delete the bot's earlier messages of this conversation where the channel allows it (Telegram). */
+  deleteMessageIds?: string[];
+}
+
+/** What a send attempt produced; the outbox decides on retries from this. */
+export type SendResult =
+  | { ok: true; messageIds: string[] }
+  | { ok: false; retryable: boolean; retryAfterMs?: number; code: string; windowExpired?: boolean };
+
+/** What parse() makes of a request: updates to process, or a valid but irrelevant request. */
+export type ParseResult =
+  | { kind: 'updates'; updates: Inbound[] }
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'invalid'; errors: string[] };
+
+/** The small interface every channel adapter implements (STYLE habit 3). */
+export interface ChannelAdapter {
+  readonly name: ChannelName;
+  /** Constant-time check of the secret or signature. False → 401/403, nothing stored. */
+  verify(req: Request): boolean;
+  parse(req: Request): ParseResult;
+  /** Deliver one reply to the address (the decrypted channel user id). */
+  send(address: string, out: Outbound): Promise<SendResult>;
+  /** Called after a button tap is handled, to stop the client's spinner. Optional. */
+  acknowledge?(inbound: Inbound): Promise<void>;
+}

@@ -1,0 +1,162 @@
+/**
+ * The one place that reads process.env. Everything else receives a typed Config.
+ * Development gets working defaults; production refuses to start with a missing or
+ * default secret (DESIGN safety rule 7).
+ */
+import { z } from 'zod';
+
+/** Values that only ever make sense on a developer's machine. Production refuses them. */
+export const DEV_DEFAULTS = {
+  PSEUDONYM_KEY: 'dev-only-pseudonym-key-change-me',
+  DATA_KEY: '0000000000000000000000000000000000000000000000000000000000000000',
+  SESSION_SECRET: 'dev-only-session-secret-change-me',
+} as const;
+
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const optionalText = z.string().trim().optional().transform((v) => (v ? v : undefined));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(3000),
+  PUBLIC_URL: optionalText,
+  MONGODB_URI: optionalText,
+  DATA_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  TZ_REPORTS: z.string().default('Asia/Ho_Chi_Minh'),
+  DEFAULT_LANGUAGE: z.string().default('vi'),
+  PSEUDONYM_KEY: z.string().default(DEV_DEFAULTS.PSEUDONYM_KEY),
+  DATA_KEY: z.string().default(DEV_DEFAULTS.DATA_KEY),
+  DATA_KEYS_PREVIOUS: z.string().default(''),
+  SESSION_SECRET: z.string().default(DEV_DEFAULTS.SESSION_SECRET),
+  TELEGRAM_BOT_TOKEN: optionalText,
+  TELEGRAM_WEBHOOK_SECRET: optionalText,
+  TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+  ZALO_APP_ID: optionalText,
+  ZALO_APP_SECRET: optionalText,
+  ZALO_OA_SECRET: optionalText,
+  ZALO_REFRESH_TOKEN: optionalText,
+  ZALO_API_BASE: z.string().url().default('https://openapi.zalo.me'),
+  ZALO_OAUTH_BASE: z.string().url().default('https://oauth.zaloapp.com'),
+  ZALO_SIGNATURE_VARIANT: z.enum(['mac_appid', 'plain_appid', 'mac_oaid']).default('mac_appid'),
+  WEBCHAT_ENABLED: z.enum(['true', 'false']).default('true'),
+  OFFICE_HOURS: z.string().default('Mon-Sun 07:00-22:00'),
+  HOLIDAYS_FILE: z.string().default('content/holidays.yaml'),
+  HOTLINE_NUMBER: optionalText,
+  INACTIVITY_MINUTES: int(60),
+  CONVERSATION_RETENTION_DAYS: int(30),
+  EPISODE_QUIET_DAYS: int(7),
+  REPORT_MIN_CELL: int(5),
+  CASELOAD_LIMIT: int(3),
+  HANDOFF_WAIT_LIMIT_MINUTES: int(10),
+  HANDOFF_IDLE_MINUTES: int(30),
+  CASE_NOTE_RETENTION_DAYS: int(90),
+  SESSION_IDLE_MINUTES: int(30),
+  OUTBOX_MAX_ATTEMPTS: int(8),
+  JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
+});
+
+/** Typed configuration, built once in main.ts (or per test) and passed down. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  publicUrl?: string;
+  mongoUri?: string;
+  dataDir: string;
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+  tzReports: string;
+  defaultLanguage: string;
+  pseudonymKey: string;
+  /** Current 32-byte data key first, then older keys still accepted for decryption. */
+  dataKeys: Buffer[];
+  sessionSecret: string;
+  telegram?: { token: string; webhookSecret: string; apiRoot: string };
+  zalo?: {
+    appId: string; appSecret: string; oaSecret: string; refreshToken?: string;
+    apiBase: string; oauthBase: string; signatureVariant: 'mac_appid' | 'plain_appid' | 'mac_oaid';
+  };
+  webchatEnabled: boolean;
+  officeHours: string;
+  holidaysFile: string;
+  hotlineNumber?: string;
+  inactivityMs: number;
+  retentionDays: number;
+  episodeQuietDays: number;
+  reportMinCell: number;
+  caseloadLimit: number;
+  handoffWaitLimitMs: number;
+  handoffIdleMs: number;
+  caseNoteRetentionDays: number;
+  sessionIdleMs: number;
+  outboxMaxAttempts: number;
+  jobsEnabled: boolean;
+  /** Why each channel is off, one line each, for the start-up log. */
+  disabledChannels: string[];
+}
+
+/** Thrown with every problem found, so an operator fixes them all in one go. */
+export class ConfigError extends Error {}
+
+/** Parse a data key given as 64 hex chars or base64 of 32 bytes. */
+export function parseKey(raw: string): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) throw new ConfigError('DATA_KEY must be 32 bytes (64 hex characters or base64)');
+  return key;
+}
+
+/** Read and validate the environment. Throws ConfigError listing every problem. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const disabled: string[] = [];
+
+  const telegram = e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_WEBHOOK_SECRET
+    ? { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT }
+    : undefined;
+  if (!telegram) disabled.push('telegram disabled: set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET to enable it');
+  if (e.TELEGRAM_WEBHOOK_SECRET && !/^[A-Za-z0-9_-]{1,256}$/.test(e.TELEGRAM_WEBHOOK_SECRET)) {
+    problems.push('TELEGRAM_WEBHOOK_SECRET may only contain A-Z a-z 0-9 _ - (Telegram rule)');
+  }
+
+  const zalo = e.ZALO_APP_ID && e.ZALO_APP_SECRET && e.ZALO_OA_SECRET
+    ? {
+        appId: e.ZALO_APP_ID, appSecret: e.ZALO_APP_SECRET, oaSecret: e.ZALO_OA_SECRET,
+        refreshToken: e.ZALO_REFRESH_TOKEN, apiBase: e.ZALO_API_BASE, oauthBase: e.ZALO_OAUTH_BASE,
+        signatureVariant: e.ZALO_SIGNATURE_VARIANT,
+      }
+    : undefined;
+  if (!zalo) disabled.push('zalo disabled: set ZALO_APP_ID, ZALO_APP_SECRET and ZALO_OA_SECRET to enable it');
+
+  if (e.NODE_ENV === 'production') {
+    for (const name of ['PSEUDONYM_KEY', 'DATA_KEY', 'SESSION_SECRET'] as const) {
+      if (!source[name] || source[name] === DEV_DEFAULTS[name]) problems.push(`${name} must be set to a secret value in production`);
+    }
+    if (e.PSEUDONYM_KEY.length < 32) problems.push('PSEUDONYM_KEY must be at least 32 characters in production');
+    if (e.SESSION_SECRET.length < 32) problems.push('SESSION_SECRET must be at least 32 characters in production');
+    if (telegram && telegram.webhookSecret.length < 24) problems.push('TELEGRAM_WEBHOOK_SECRET must be at least 24 characters in production');
+  }
+
+  let dataKeys: Buffer[] = [];
+  try {
+    dataKeys = [e.DATA_KEY, ...e.DATA_KEYS_PREVIOUS.split(',').map((k) => k.trim()).filter(Boolean)].map(parseKey);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  if (problems.length) throw new ConfigError(problems.join('; '));
+
+  return {
+    env: e.NODE_ENV, port: e.PORT, publicUrl: e.PUBLIC_URL, mongoUri: e.MONGODB_URI, dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL, tzReports: e.TZ_REPORTS, defaultLanguage: e.DEFAULT_LANGUAGE,
+    pseudonymKey: e.PSEUDONYM_KEY, dataKeys, sessionSecret: e.SESSION_SECRET, telegram, zalo,
+    webchatEnabled: e.WEBCHAT_ENABLED === 'true', officeHours: e.OFFICE_HOURS, holidaysFile: e.HOLIDAYS_FILE,
+    hotlineNumber: e.HOTLINE_NUMBER, inactivityMs: e.INACTIVITY_MINUTES * 60_000,
+    retentionDays: e.CONVERSATION_RETENTION_DAYS, episodeQuietDays: e.EPISODE_QUIET_DAYS,
+    reportMinCell: e.REPORT_MIN_CELL, caseloadLimit: e.CASELOAD_LIMIT,
+    handoffWaitLimitMs: e.HANDOFF_WAIT_LIMIT_MINUTES * 60_000, handoffIdleMs: e.HANDOFF_IDLE_MINUTES * 60_000,
+    caseNoteRetentionDays: e.CASE_NOTE_RETENTION_DAYS, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, jobsEnabled: e.JOBS_ENABLED === 'true', disabledChannels: disabled,
+  };
+}

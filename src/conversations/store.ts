@@ -1,0 +1,78 @@
+/**
+ * Conversations and the inbox of processed updates.
+ * - conversations: one per pid; the engine state and handoff status; the channel address
+ *   sealed (AES-GCM). `version` is the optimistic-concurrency counter: every save is
+ *   "update where version = what I read", and a miss means reload and re-run the step.
+ * - inbox: one row per (channel, updateId), unique. Inserting it is how a redelivered
+ *   update is recognised; the sealed inbound is kept only until processed, so an update
+ *   acknowledged before a crash is still processed after restart.
+ */
+import { defineModel, Schema } from '../db/model';
+
+/** Stored conversation. */
+export interface ConversationDoc {
+  pid: string;
+  channel: string;
+  addressSealed: string | null;
+  lang: string;
+  state: Record<string, unknown>;
+  status: 'bot' | 'queued' | 'with_counsellor' | 'closed';
+  version: number;
+  /** Telegram message ids of this conversation (bot and person), for leave-no-trace deletion. */
+  messageIds: { id: string; at: Date }[];
+  caseId: string | null;
+  episodeStartedAt: Date | null;
+  lastActivityAt: Date;
+  createdAt: Date;
+  blockedUntil: Date | null;
+  handoff: Record<string, unknown> | null;
+}
+
+const conversationSchema = new Schema<ConversationDoc>({
+  pid: { type: String, required: true, unique: true },
+  channel: { type: String, required: true },
+  addressSealed: { type: String, default: null },
+  lang: { type: String, default: 'vi' },
+  state: { type: Schema.Types.Mixed, default: {} },
+  status: { type: String, default: 'bot', index: true },
+  version: { type: Number, default: 0 },
+  messageIds: { type: [{ id: String, at: Date, _id: false }], default: [] },
+  caseId: { type: String, default: null },
+  episodeStartedAt: { type: Date, default: null },
+  lastActivityAt: { type: Date, required: true, index: true },
+  createdAt: { type: Date, required: true },
+  blockedUntil: { type: Date, default: null },
+  handoff: { type: Schema.Types.Mixed, default: null },
+}, { versionKey: false, minimize: false });
+
+export const ConversationModel = defineModel<ConversationDoc>('Conversation', 'conversations', conversationSchema);
+
+/** A received update: deduplication key plus the sealed inbound until it is processed. */
+export interface InboxDoc {
+  channel: string;
+  updateId: string;
+  pid: string;
+  inboundSealed: string | null;
+  status: 'pending' | 'processing' | 'done' | 'failed';
+  attempts: number;
+  lockedUntil: Date | null;
+  receivedAt: Date;
+  processedAt: Date | null;
+}
+
+const inboxSchema = new Schema<InboxDoc>({
+  channel: { type: String, required: true },
+  updateId: { type: String, required: true },
+  pid: { type: String, required: true },
+  inboundSealed: { type: String, default: null },
+  status: { type: String, default: 'pending' },
+  attempts: { type: Number, default: 0 },
+  lockedUntil: { type: Date, default: null },
+  receivedAt: { type: Date, required: true },
+  processedAt: { type: Date, default: null },
+}, { versionKey: false });
+inboxSchema.index({ channel: 1, updateId: 1 }, { unique: true });
+inboxSchema.index({ status: 1, receivedAt: 1 });
+inboxSchema.index({ pid: 1, receivedAt: 1 });
+
+export const InboxModel = defineModel<InboxDoc>('Inbox', 'inbox', inboxSchema);

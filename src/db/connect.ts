@@ -1,0 +1,71 @@
+/**
+ * Database connection: MONGODB_URI when set (any MongoDB), otherwise the embedded
+ * development database started here and stopped on close.
+ */
+import mongoose from 'mongoose';
+import { log } from '../observability/log';
+import { DevDb, startDevDb } from './devdb';
+
+/** An open database connection and how to close it (and the embedded server, if any). */
+export interface Database {
+  connection: mongoose.Connection;
+  uri: string;
+  devdb?: DevDb;
+  close(): Promise<void>;
+}
+
+/**
+ * Connect. With no mongoUri, start the embedded database with data under dataDir.
+ * Short server-selection timeouts so an outage is noticed (and /readyz turns 503) quickly.
+ */
+export async function connectDatabase(opts: { mongoUri?: string; dataDir: string }): Promise<Database> {
+  let devdb: DevDb | undefined;
+  let uri = opts.mongoUri;
+  if (!uri) {
+    devdb = await startDevDb({ dataDir: opts.dataDir });
+    uri = devdb.uri;
+    log.info('embedded database started', { port: devdb.port });
+  }
+  mongoose.set('strictQuery', true);
+  // Mongoose buffers commands while disconnected by default; we want fast failures instead,
+  // so a webhook gets 503 (and is redelivered) rather than hanging.
+  mongoose.set('bufferCommands', false);
+  try {
+    await mongoose.connect(uri, { serverSelectionTimeoutMS: 3000, socketTimeoutMS: 20_000, maxPoolSize: 20, autoIndex: true });
+  } catch (err) {
+    await devdb?.stop();
+    throw err;
+  }
+  const connection = mongoose.connection;
+  connection.on('disconnected', () => log.warn('database disconnected'));
+  connection.on('reconnected', () => log.info('database reconnected'));
+  return {
+    connection,
+    uri,
+    devdb,
+    async close() {
+      await mongoose.disconnect().catch(() => undefined);
+      await devdb?.stop();
+    },
+  };
+}
+
+/** True when the database answers a ping within the timeout. Used by /readyz. */
+export async function pingDatabase(timeoutMs = 1500): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (!db || mongoose.connection.readyState !== 1) return false;
+  try {
+    await Promise.race([
+      db.admin().ping(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), timeoutMs).unref()),
+    ]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Create every model's indexes (autoIndex is on, but we wait for them before serving). */
+export async function ensureIndexes(): Promise<void> {
+  await Promise.all(Object.values(mongoose.models).map((m) => m.createIndexes()));
+}

@@ -1,0 +1,117 @@
+/**
+ * The embedded development database (DESIGN "zero-config"): FerretDB v1 over SQLite,
+ * embedded in a small Go launcher in tools/devdb. Built with the Go toolchain on first
+ * use and cached under .cache/devdb/<hash of its sources>, so later starts are instant.
+ *
+ * The child is started with --watch-stdin and a pipe on its stdin: if this process dies,
+ * even by SIGKILL, the pipe closes and the launcher exits, so no orphan is left behind.
+ */
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileP = promisify(execFile);
+/** The repository root, found from this file whether it runs from src/ (ts-jest) or dist/src/. */
+export const REPO_ROOT = findRepoRoot(__dirname);
+
+function findRepoRoot(start: string): string {
+  let dir = start;
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(path.join(dir, 'tools', 'devdb', 'main.go'))) return dir;
+    dir = path.dirname(dir);
+  }
+  return process.cwd();
+}
+
+/** Thrown with a one-line, actionable message. */
+export class DevDbError extends Error {}
+
+/** Path of the cached launcher binary for the current sources, building it if needed. */
+export async function ensureDevDbBinary(): Promise<string> {
+  const src = path.join(REPO_ROOT, 'tools', 'devdb');
+  const hash = createHash('sha256');
+  for (const f of ['main.go', 'go.mod', 'go.sum']) {
+    const p = path.join(src, f);
+    if (existsSync(p)) hash.update(readFileSync(p));
+  }
+  const dir = path.join(REPO_ROOT, '.cache', 'devdb', hash.digest('hex').slice(0, 16));
+  const bin = path.join(dir, 'devdb');
+  if (existsSync(bin)) return bin;
+
+  try {
+    await execFileP('go', ['version']);
+  } catch {
+    throw new DevDbError('No database: set MONGODB_URI to a MongoDB server, or install Go 1.22+ so the embedded database can be built.');
+  }
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${bin}.${process.pid}.tmp`;
+  process.stderr.write('Building the embedded database (first run only, takes a few minutes)...\n');
+  try {
+    await execFileP('go', ['build', '-o', tmp, '.'], {
+      cwd: src, env: { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0' }, maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch (err) {
+    const e = err as { stderr?: string };
+    throw new DevDbError(`Building tools/devdb failed: ${(e.stderr ?? String(err)).trim().split('\n').slice(-3).join(' | ')}`);
+  }
+  renameSync(tmp, bin); // atomic: two processes building at once both end with a whole binary
+  return bin;
+}
+
+/** A free TCP port on 127.0.0.1 (asked from the kernel, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A running embedded database. */
+export interface DevDb {
+  uri: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Start the launcher on a port (free one by default) with data under dataDir; resolves once it answers. */
+export async function startDevDb(opts: { dataDir: string; port?: number; dbName?: string }): Promise<DevDb> {
+  const bin = await ensureDevDbBinary();
+  const port = opts.port ?? (await freePort());
+  const dataDir = path.resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const child = spawn(bin, ['--port', String(port), '--data', dataDir, '--watch-stdin'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderrTail = '';
+  child.stderr?.on('data', (d: Buffer) => { stderrTail = (stderrTail + d.toString()).slice(-2000); });
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new DevDbError('embedded database did not start within 30 s')), 30_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      if (d.toString().includes('devdb ready')) { clearTimeout(timer); resolve(); }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new DevDbError(`embedded database exited (code ${code}): ${stderrTail.trim().split('\n').pop() ?? ''}`));
+    });
+  });
+  child.stdout?.resume();
+  child.stderr?.resume();
+
+  const stop = () => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => { clearTimeout(kill); resolve(); });
+    child.kill('SIGTERM');
+  });
+  return { uri: `mongodb://127.0.0.1:${port}/${opts.dbName ?? 'gbv'}`, port, process: child, stop };
+}

@@ -1,0 +1,44 @@
+/**
+ * Leases: a row per job name saying which instance holds it until when. Taking a lease
+ * is one conditional update (free, expired, or already mine), so two instances can never
+ * both hold it; the unique index on name turns a race on the first insert into a miss.
+ */
+import { defineModel, Schema } from '../db/model';
+
+/** A lease row. */
+export interface LeaseDoc {
+  name: string;
+  holder: string;
+  until: Date;
+  lastRunKey: string | null;
+}
+
+const leaseSchema = new Schema<LeaseDoc>({
+  name: { type: String, required: true, unique: true },
+  holder: { type: String, required: true },
+  until: { type: Date, required: true },
+  lastRunKey: { type: String, default: null },
+}, { versionKey: false });
+
+export const LeaseModel = defineModel<LeaseDoc>('Lease', 'leases', leaseSchema);
+
+/** Try to take or renew a lease for ttlMs. True when this holder has it afterwards. */
+export async function acquireLease(name: string, holder: string, ttlMs: number, now = new Date()): Promise<boolean> {
+  const until = new Date(now.getTime() + ttlMs);
+  try {
+    const res = await LeaseModel.findOneAndUpdate(
+      { name, $or: [{ until: { $lt: now } }, { holder }] },
+      { $set: { holder, until } },
+      { upsert: true, new: true },
+    );
+    return res?.holder === holder;
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) return false; // another instance inserted it first
+    throw err;
+  }
+}
+
+/** Give a lease back early (on shutdown) so another instance can take over at once. */
+export async function releaseLease(name: string, holder: string): Promise<void> {
+  await LeaseModel.updateOne({ name, holder }, { $set: { until: new Date(0) } });
+}

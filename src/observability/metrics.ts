@@ -1,0 +1,25 @@
+/**
+ * Prometheus metrics (prom-client). The gbv_* counters are registered at start-up so
+ * every area only increments them; GET /metrics serves the registry as text.
+ */
+import client from 'prom-client';
+
+/** One registry per process (tests may build several apps; they share it). */
+export const registry = new client.Registry();
+client.collectDefaultMetrics({ register: registry });
+
+const counter = (name: string, help: string) =>
+  new client.Counter({ name, help, labelNames: ['channel'] as const, registers: [registry] });
+
+export const metrics = {
+  inbound: counter('gbv_inbound_messages_total', 'Messages received from people, by channel'),
+  danger: counter('gbv_danger_detected_total', 'Messages detected as danger, by channel'),
+  handoffRequests: counter('gbv_handoff_requests_total', 'Requests for a counsellor, by channel'),
+  outboundFailures: counter('gbv_outbound_failures_total', 'Replies that failed to send (each failed attempt), by channel'),
+  deadLetters: counter('gbv_outbound_dead_letters_total', 'Replies given up after the last attempt, by channel'),
+  duplicates: counter('gbv_duplicate_updates_total', 'Redelivered updates answered once, by channel'),
+  replyLatency: new client.Histogram({
+    name: 'gbv_reply_latency_seconds', help: 'Time from receiving an update to the reply being sent',
+    labelNames: ['channel'] as const, buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
+  }),
+};

@@ -1,0 +1,50 @@
+/**
+ * The outbox: replies waiting to be sent. Per conversation, `seq` orders them; the
+ * worker sends the lowest pending seq of a pid only, so order is kept across retries
+ * and instances. `priority` 0 (emergency) is sent ahead of anything queued.
+ * The reply is sealed: counsellor messages are private.
+ */
+import { defineModel, Schema } from '../db/model';
+
+/** Stored outbound reply. */
+export interface OutboxDoc {
+  pid: string;
+  channel: string;
+  addressSealed: string;
+  seq: number;
+  priority: number;
+  outboundSealed: string | null;
+  status: 'pending' | 'sending' | 'sent' | 'dead';
+  attempts: number;
+  nextAttemptAt: Date;
+  lockedUntil: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+  /** Who asked for it: 'bot' or 'counsellor' (the console shows delivery problems of the latter). */
+  origin: 'bot' | 'counsellor' | 'system';
+  /** When the update that caused it arrived, for the reply latency metric. */
+  receivedAt: Date | null;
+}
+
+const outboxSchema = new Schema<OutboxDoc>({
+  pid: { type: String, required: true },
+  channel: { type: String, required: true },
+  addressSealed: { type: String, required: true },
+  seq: { type: Number, required: true },
+  priority: { type: Number, default: 1 },
+  outboundSealed: { type: String, default: null },
+  status: { type: String, default: 'pending' },
+  attempts: { type: Number, default: 0 },
+  nextAttemptAt: { type: Date, required: true },
+  lockedUntil: { type: Date, default: null },
+  lastError: { type: String, default: null },
+  createdAt: { type: Date, required: true },
+  sentAt: { type: Date, default: null },
+  origin: { type: String, default: 'bot' },
+  receivedAt: { type: Date, default: null },
+}, { versionKey: false });
+outboxSchema.index({ pid: 1, seq: 1 }, { unique: true });
+outboxSchema.index({ status: 1, priority: 1, nextAttemptAt: 1 });
+
+export const OutboxModel = defineModel<OutboxDoc>('Outbox', 'outbox', outboxSchema);

@@ -1,0 +1,96 @@
+// Command devdb runs an embedded MongoDB-compatible server (FerretDB v1 over SQLite)
+// on 127.0.0.1 for development and tests. It is never used in production: there,
+// MONGODB_URI names a real MongoDB.
+//
+// Usage: devdb --port 27017 --data ./data
+//
+// It prints one line "devdb ready mongodb://127.0.0.1:PORT/" on stdout once it accepts
+// connections, and exits when stdin closes (so a crashed parent never leaves it behind)
+// or on SIGTERM/SIGINT.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	port := flag.Int("port", 27017, "TCP port on 127.0.0.1")
+	data := flag.String("data", "./data", "directory for the SQLite files")
+	watchStdin := flag.Bool("watch-stdin", false, "exit when stdin reaches EOF (parent died)")
+	flag.Parse()
+
+	dir, err := filepath.Abs(*data)
+	if err != nil {
+		fail("data directory: %v", err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		fail("create data directory: %v", err)
+	}
+
+	addr := fmt.Sprintf("127.0.0.1:%d", *port)
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + dir + "/",
+	})
+	if err != nil {
+		fail("start: %v", err)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	if *watchStdin {
+		// The parent holds our stdin open; EOF means it is gone, so we go too.
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			stop()
+		}()
+	}
+
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+
+	if err := waitForPort(addr, 30*time.Second, done); err != nil {
+		fail("not ready: %v", err)
+	}
+	fmt.Printf("devdb ready mongodb://%s/\n", addr)
+
+	if err := <-done; err != nil && ctx.Err() == nil {
+		fail("stopped: %v", err)
+	}
+}
+
+func waitForPort(addr string, limit time.Duration, done <-chan error) error {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			return fmt.Errorf("exited early: %v", err)
+		default:
+		}
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			_ = c.Close()
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("timed out after %s", limit)
+}
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "devdb: "+format+"\n", args...)
+	os.Exit(1)
+}
