@@ -52,6 +52,7 @@ const EnvSchema = z.object({
   CASE_NOTE_RETENTION_DAYS: int(90),
   SESSION_IDLE_MINUTES: int(30),
   OUTBOX_MAX_ATTEMPTS: int(8),
+  TELEGRAM_MAX_PER_SECOND: int(28),
   JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
 });
 
@@ -88,6 +89,8 @@ export interface Config {
   caseNoteRetentionDays: number;
   sessionIdleMs: number;
   outboxMaxAttempts: number;
+  /** Telegram allows about 30 messages/s per bot; the benchmark lifts our limit to measure the pipeline. */
+  telegramMaxPerSecond: number;
   jobsEnabled: boolean;
   /** Why each channel is off, one line each, for the start-up log. */
   disabledChannels: string[];
@@ -157,6 +160,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     reportMinCell: e.REPORT_MIN_CELL, caseloadLimit: e.CASELOAD_LIMIT,
     handoffWaitLimitMs: e.HANDOFF_WAIT_LIMIT_MINUTES * 60_000, handoffIdleMs: e.HANDOFF_IDLE_MINUTES * 60_000,
     caseNoteRetentionDays: e.CASE_NOTE_RETENTION_DAYS, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
-    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, jobsEnabled: e.JOBS_ENABLED === 'true', disabledChannels: disabled,
+    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, telegramMaxPerSecond: e.TELEGRAM_MAX_PER_SECOND, jobsEnabled: e.JOBS_ENABLED === 'true', disabledChannels: disabled,
   };
 }

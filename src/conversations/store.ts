@@ -26,6 +26,17 @@ export interface ConversationDoc {
   createdAt: Date;
   blockedUntil: Date | null;
   handoff: Record<string, unknown> | null;
+  /** Counter for outbox seq numbers of this conversation (allocated with $inc). */
+  outSeq: number;
+  /** Ids of the last updates applied to the state, so a re-run after a crash is not applied twice. */
+  recentUpdates: string[];
+  /**
+   * Replies and events of the last step, sealed, written in the same atomic update as the
+   * state, then moved to the outbox and the event sinks and cleared. If the process dies
+   * in between, the next processing of this pid finishes the move (the outbox dedupe key
+   * makes that idempotent).
+   */
+  pendingSealed: string | null;
 }
 
 const conversationSchema = new Schema<ConversationDoc>({
@@ -43,6 +54,9 @@ const conversationSchema = new Schema<ConversationDoc>({
   createdAt: { type: Date, required: true },
   blockedUntil: { type: Date, default: null },
   handoff: { type: Schema.Types.Mixed, default: null },
+  outSeq: { type: Number, default: 0 },
+  recentUpdates: { type: [String], default: [] },
+  pendingSealed: { type: String, default: null },
 }, { versionKey: false, minimize: false });
 
 export const ConversationModel = defineModel<ConversationDoc>('Conversation', 'conversations', conversationSchema);

@@ -23,7 +23,8 @@ const PATTERNS: RegExp[] = [
   /[\w.+-]+@[\w-]+(\.[\w-]+)+/g, // e-mail
   /\b\d{5,}:[A-Za-z0-9_-]{20,}\b/g, // Telegram bot token
   /\bbot\d+:[A-Za-z0-9_-]+/g, // token inside an API URL path
-  /(bearer|token|secret|key|access_token|refresh_token)[=: ]+\S+/gi,
+  /\bbearer\s+\S+/gi,
+  /(token|secret|key|password)\s*[=:]\s*\S+/gi,
   /(?:\+?84|\b0)(?:[\s.-]?\d){8,10}\b/g, // Vietnamese phone: 0xxxxxxxxx, +84 …, with spaces, dots or dashes
   /\b\d{7,}\b/g, // long digit runs: chat ids, user ids, other phone forms
   /\b[A-Za-z0-9_-]{40,}\b/g, // opaque secrets and tokens

@@ -23,6 +23,8 @@ export interface OutboxDoc {
   sentAt: Date | null;
   /** Who asked for it: 'bot' or 'counsellor' (the console shows delivery problems of the latter). */
   origin: 'bot' | 'counsellor' | 'system';
+  /** Unique: "<pid>:<updateId>:<index>" for bot replies, a random id otherwise. Makes re-enqueueing after a crash harmless. */
+  dedupeKey: string;
   /** When the update that caused it arrived, for the reply latency metric. */
   receivedAt: Date | null;
 }
@@ -43,8 +45,9 @@ const outboxSchema = new Schema<OutboxDoc>({
   sentAt: { type: Date, default: null },
   origin: { type: String, default: 'bot' },
   receivedAt: { type: Date, default: null },
+  dedupeKey: { type: String, required: true, unique: true },
 }, { versionKey: false });
-outboxSchema.index({ pid: 1, seq: 1 }, { unique: true });
-outboxSchema.index({ status: 1, priority: 1, nextAttemptAt: 1 });
+outboxSchema.index({ pid: 1, seq: 1 });
+outboxSchema.index({ channel: 1, status: 1, nextAttemptAt: 1 });
 
 export const OutboxModel = defineModel<OutboxDoc>('Outbox', 'outbox', outboxSchema);

@@ -1,0 +1,8 @@
+/** The conversations area: the pipeline from an inbound update to replies and events. */
+export { ConversationPipeline } from './pipeline';
+export type { PipelineDeps, ReceiveResult } from './pipeline';
+export { createConversationControl } from './control';
+export { makeWebhookRouter, receiveOrFallback, WEBHOOK_BODY_LIMIT } from './ingest';
+export type { Ingest } from './ingest';
+export { DELETE_CHAT_PAYLOAD } from './system';
+export type { ConversationControl, ConversationStatus, ConversationView, EventContext, EventSink } from './types';

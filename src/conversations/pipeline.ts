@@ -1,0 +1,265 @@
+/**
+ * The conversation pipeline: record → (acknowledge) → step → persist → outbox → sinks.
+ *
+ * receive() only records the update durably in the inbox (unique channel+updateId, the
+ * inbound sealed) and returns: the webhook answers 2xx once that write succeeded, and a
+ * redelivered update hits the unique index and is answered once. Processing follows at
+ * once in this process, serialised per pid; a recovery loop picks up rows a crashed
+ * instance left behind.
+ *
+ * Processing one update: load the conversation, run the pure engine, and save state,
+ * version+1 and the step's replies/events (sealed, "pending") in ONE conditional update
+ * (where version = what we read). A miss means another instance moved first: reload and
+ * re-run. Then the pending replies go to the outbox (idempotent by dedupe key) and the
+ * events to the sinks, and pending is cleared. If we die anywhere in between, the next
+ * processing of the pid finishes that move, and `recentUpdates` stops the step from
+ * being applied twice.
+ */
+import type { Inbound } from '../channels/types';
+import type { EngineConfig, EngineEvent, FlowSet, Reply, ConversationState } from '../engine';
+import { emergencyReply, initialState, step } from '../engine';
+import { log } from '../observability/log';
+import { metrics } from '../observability/metrics';
+import type { Outbox, OutboxItem } from '../outbox';
+import { FieldCipher, pseudonymousId } from '../shared/crypto';
+import { handleSystemPayload, offerDeletion } from './system';
+import { ConversationDoc, ConversationModel, InboxModel } from './store';
+import type { EventContext, EventSink } from './types';
+import { toOutbound } from './outbound';
+
+const MAX_CONFLICT_RETRIES = 8;
+const RECENT_UPDATES = 30;
+const RECOVERY_EVERY_MS = 2_000;
+const STALE_PENDING_MS = 5_000;
+
+/** What the pipeline needs. */
+export interface PipelineDeps {
+  flows: FlowSet;
+  engineConfig: EngineConfig;
+  pseudonymKey: string;
+  cipher: FieldCipher;
+  outbox: Outbox;
+  sinks: EventSink[];
+}
+
+/** What receive() says: recorded now, or seen before. */
+export interface ReceiveResult { status: 'accepted' | 'duplicate'; pid: string }
+
+/** The replies and events of one step, kept sealed on the conversation until moved on. */
+interface Pending {
+  updateId: string;
+  at: string;
+  items: { reply: Reply & { deleteMessageIds?: string[] }; priority: 0 | 1 }[];
+  events: EngineEvent[];
+  lang: string;
+  vars: Record<string, string>;
+  status: EventContext['status'];
+}
+
+/** Orchestrates one conversation step per inbound update. */
+export class ConversationPipeline {
+  private readonly chains = new Map<string, Promise<void>>();
+  private recovery: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: PipelineDeps) {}
+
+  /** The pid of a person on a channel. */
+  pidOf(inbound: Pick<Inbound, 'channel' | 'channelUserId'>): string {
+    return pseudonymousId(this.deps.pseudonymKey, inbound.channel, inbound.channelUserId);
+  }
+
+  /** Record the update durably. Throws when the database is unreachable (the caller answers 503). */
+  async receive(inbound: Inbound): Promise<ReceiveResult> {
+    const pid = this.pidOf(inbound);
+    try {
+      await InboxModel.create({
+        channel: inbound.channel, updateId: inbound.updateId, pid, status: 'pending',
+        inboundSealed: this.deps.cipher.seal(JSON.stringify(inbound)), receivedAt: new Date(),
+      });
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) {
+        metrics.duplicates.inc({ channel: inbound.channel });
+        return { status: 'duplicate', pid };
+      }
+      throw err;
+    }
+    metrics.inbound.inc({ channel: inbound.channel });
+    this.kick(pid);
+    return { status: 'accepted', pid };
+  }
+
+  /** Process every pending update of a pid, one at a time, in arrival order. */
+  kick(pid: string): Promise<void> {
+    const prev = this.chains.get(pid) ?? Promise.resolve();
+    const next = prev.then(() => this.drain(pid)).catch((err) => {
+      log.error('processing failed; the recovery loop will retry', { pid, err });
+    });
+    this.chains.set(pid, next);
+    void next.finally(() => { if (this.chains.get(pid) === next) this.chains.delete(pid); });
+    return next;
+  }
+
+  /** Start the recovery loop (rows left pending by a crash or another instance's failure). */
+  start(): void {
+    this.stopped = false;
+    const loop = async () => {
+      if (this.stopped) return;
+      try { await this.recoverOnce(); } catch (err) { log.warn('inbox recovery failed', { err }); }
+      if (!this.stopped) this.recovery = setTimeout(loop, RECOVERY_EVERY_MS);
+    };
+    this.recovery = setTimeout(loop, 200);
+  }
+
+  /** Stop recovering and wait for in-flight processing. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.recovery) clearTimeout(this.recovery);
+    await Promise.all([...this.chains.values()]);
+  }
+
+  /** Find pids with updates pending for a while (not being processed here) and process them. */
+  async recoverOnce(): Promise<number> {
+    const before = new Date(Date.now() - STALE_PENDING_MS);
+    const rows = await InboxModel.find({ status: 'pending', receivedAt: { $lt: before } }, { pid: 1 }).sort({ receivedAt: 1 }).limit(200).lean();
+    const pids = [...new Set(rows.map((r) => r.pid))].filter((p) => !this.chains.has(p));
+    await Promise.all(pids.map((p) => this.kick(p)));
+    return pids.length;
+  }
+
+  private async drain(pid: string): Promise<void> {
+    for (let guard = 0; guard < 1000; guard++) {
+      const row = await InboxModel.findOne({ pid, status: 'pending' }).sort({ receivedAt: 1, _id: 1 }).lean();
+      if (!row) return;
+      let inbound: Inbound;
+      try {
+        inbound = { ...(JSON.parse(this.deps.cipher.open(row.inboundSealed ?? '')) as Inbound) };
+        inbound.at = new Date(inbound.at);
+      } catch (err) {
+        log.error('inbox row unreadable; marked failed', { pid, err });
+        await InboxModel.updateOne({ _id: row._id }, { $set: { status: 'failed', inboundSealed: null } });
+        continue;
+      }
+      await this.processOne(pid, inbound);
+      await InboxModel.updateOne({ _id: row._id }, { $set: { status: 'done', processedAt: new Date(), inboundSealed: null } });
+    }
+  }
+
+  private async processOne(pid: string, inbound: Inbound): Promise<void> {
+    let conv = await this.load(pid, inbound);
+    if (conv.pendingSealed) conv = await this.flush(conv);
+    if (conv.recentUpdates.includes(inbound.updateId)) return; // applied before a crash; flushed above
+
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      const pending = this.run(conv, inbound);
+      const saved = await ConversationModel.findOneAndUpdate(
+        { pid, version: conv.version },
+        {
+          $set: {
+            state: pending.state, lang: pending.state.lang, lastActivityAt: inbound.at,
+            pendingSealed: this.deps.cipher.seal(JSON.stringify(pending.pending)),
+            recentUpdates: [...conv.recentUpdates, inbound.updateId].slice(-RECENT_UPDATES),
+            ...(pending.deletes ? { messageIds: [] } : {}),
+          },
+          $inc: { version: 1 },
+          // $push, not $set: the worker appends the bot's message ids concurrently.
+          ...(!pending.deletes && inbound.channel === 'telegram' && inbound.messageId
+            ? { $push: { messageIds: { id: inbound.messageId, at: inbound.at } } } : {}),
+        },
+        { new: true },
+      ).lean<ConversationDoc>();
+      if (saved) {
+        await this.flush(withArrays(saved));
+        return;
+      }
+      conv = await this.load(pid, inbound); // someone else moved first: run the step again on their result
+      if (conv.pendingSealed) conv = await this.flush(conv);
+    }
+    throw new Error('conversation update kept conflicting');
+  }
+
+  /** Run the engine (or the system/blocked paths) for one inbound on a loaded conversation. */
+  private run(conv: ConversationDoc, inbound: Inbound): { state: ConversationState; pending: Pending; deletes: boolean } {
+    const { flows, engineConfig } = this.deps;
+    const prev = (conv.state && Object.keys(conv.state).length ? conv.state : null) as unknown as ConversationState | null;
+    const status = conv.status === 'closed' ? 'bot' : conv.status;
+    const input = { kind: inbound.kind, text: inbound.text, payload: inbound.payload, channel: inbound.channel };
+    const base = prev ? { ...prev, status } : { ...initialState(engineConfig), status };
+
+    const system = handleSystemPayload(flows, engineConfig, conv, inbound, base);
+    const result = system ?? offerDeletion(flows, inbound.channel, base.lang, step(flows, base, input, inbound.at.getTime(), engineConfig));
+    const blocked = conv.blockedUntil && conv.blockedUntil.getTime() > inbound.at.getTime();
+    const replies = blocked ? result.replies.filter((r) => r.emergency) : result.replies;
+    const finalReplies = blocked && replies.length === 0 ? [emergencyOnly(flows, result.state.lang, engineConfig)] : replies;
+    for (const e of result.events) this.countEvent(e, inbound.channel);
+    return {
+      state: result.state,
+      deletes: system !== null,
+      pending: {
+        updateId: inbound.updateId, at: inbound.at.toISOString(), lang: result.state.lang, vars: result.state.vars,
+        status: conv.status,
+        items: finalReplies.map((reply) => ({ reply, priority: reply.emergency ? 0 : 1 })),
+        events: blocked ? result.events.filter((e) => e.type === 'danger' || e.type === 'exit') : result.events,
+      },
+    };
+  }
+
+  private countEvent(e: EngineEvent, channel: Inbound['channel']): void {
+    if (e.type === 'danger') metrics.danger.inc({ channel });
+    if (e.type === 'handoff_requested') metrics.handoffRequests.inc({ channel });
+  }
+
+  /** Move a conversation's pending replies to the outbox and its events to the sinks, then clear it. */
+  private async flush(conv: ConversationDoc): Promise<ConversationDoc> {
+    const sealed = conv.pendingSealed;
+    if (!sealed) return conv;
+    const p = JSON.parse(this.deps.cipher.open(sealed)) as Pending;
+    const items: OutboxItem[] = p.items.map((it, i) => ({
+      outbound: toOutbound(it.reply), priority: it.priority, dedupeKey: `${conv.pid}:${p.updateId}:${i}`,
+    }));
+    await this.deps.outbox.enqueue(conv.pid, items, { origin: 'bot', receivedAt: new Date(p.at) });
+    const ctx: EventContext = {
+      pid: conv.pid, channel: conv.channel as EventContext['channel'], lang: p.lang, at: new Date(p.at),
+      vars: p.vars, status: p.status, updateId: p.updateId,
+    };
+    for (const sink of this.deps.sinks) {
+      try {
+        await sink.onEvents(ctx, p.events);
+      } catch (err) {
+        // A sink failing (e.g. the case record) must not stop the person's replies or later updates.
+        log.error('event sink failed', { pid: conv.pid, err });
+      }
+    }
+    const cleared = await ConversationModel.findOneAndUpdate({ pid: conv.pid, pendingSealed: sealed }, { $set: { pendingSealed: null } }, { new: true }).lean<ConversationDoc>();
+    return withArrays(cleared ?? ((await ConversationModel.findOne({ pid: conv.pid }).lean<ConversationDoc>()) as ConversationDoc));
+  }
+
+  /** Load the conversation, creating it on first contact (the address sealed, never plain). */
+  private async load(pid: string, inbound: Inbound): Promise<ConversationDoc> {
+    const found = await ConversationModel.findOne({ pid }).lean<ConversationDoc>();
+    if (found && found.addressSealed) return withArrays(found);
+    const now = new Date();
+    const created = await ConversationModel.findOneAndUpdate(
+      { pid },
+      {
+        $set: { addressSealed: this.deps.cipher.seal(inbound.channelUserId) },
+        $setOnInsert: {
+          channel: inbound.channel, lang: this.deps.engineConfig.defaultLang, state: {}, status: 'bot', version: 0,
+          lastActivityAt: now, createdAt: now, outSeq: 0, recentUpdates: [], messageIds: [], pendingSealed: null,
+          blockedUntil: null, handoff: null, caseId: null, episodeStartedAt: null,
+        },
+      },
+      { upsert: true, new: true },
+    ).lean<ConversationDoc>();
+    return withArrays(created!);
+  }
+}
+
+/** Lean reads skip schema defaults, and an upsert may not store empty arrays: fill them in. */
+function withArrays(c: ConversationDoc): ConversationDoc {
+  return { ...c, recentUpdates: c.recentUpdates ?? [], messageIds: c.messageIds ?? [], outSeq: c.outSeq ?? 0, pendingSealed: c.pendingSealed ?? null, blockedUntil: c.blockedUntil ?? null };
+}
+
+function emergencyOnly(flows: FlowSet, lang: string, cfg: EngineConfig): Reply {
+  return emergencyReply(flows, lang, cfg);
+}

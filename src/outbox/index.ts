@@ -1,0 +1,7 @@
+/** The outbox area: enqueue replies; a leased worker per channel sends them in order. */
+export { Outbox } from './service';
+export type { OutboxItem, EnqueueOptions } from './service';
+export { OutboxWorker, backoffMs } from './worker';
+export type { DeliveryEvent, DeliveryListener } from './types';
+export { LIMITS } from './rateLimit';
+export type { ChannelLimits } from './rateLimit';

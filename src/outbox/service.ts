@@ -1,0 +1,90 @@
+/**
+ * Enqueueing replies. Every reply to a person goes through here: bot replies after a
+ * step, counsellor messages, system notices. Rows carry a per-conversation seq allocated
+ * from the conversation's counter, so the worker can keep each person's order.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Outbound } from '../channels/types';
+import { ConversationModel } from '../conversations/store';
+import { FieldCipher } from '../shared/crypto';
+import { OutboxModel } from './store';
+import type { DeliveryEvent, DeliveryListener } from './types';
+
+/** One reply to enqueue. `dedupeKey` makes a repeated enqueue (after a crash) harmless. */
+export interface OutboxItem {
+  outbound: Outbound;
+  priority?: 0 | 1;
+  dedupeKey?: string;
+}
+
+/** Options common to one enqueue call. */
+export interface EnqueueOptions {
+  origin: 'bot' | 'counsellor' | 'system';
+  receivedAt?: Date;
+}
+
+/** The outbox as used by the conversation pipeline, handoff and the worker. */
+export class Outbox {
+  private readonly emitter = new EventEmitter();
+
+  constructor(private readonly cipher: FieldCipher) {
+    this.emitter.setMaxListeners(50);
+  }
+
+  /**
+   * Enqueue replies for a pid whose conversation exists. Allocates seqs with one $inc on
+   * the conversation, then inserts; rows whose dedupeKey exists already are skipped.
+   * Returns the ids of the rows (existing or new) in order.
+   */
+  async enqueue(pid: string, items: OutboxItem[], opts: EnqueueOptions): Promise<string[]> {
+    if (items.length === 0) return [];
+    const conv = await ConversationModel.findOneAndUpdate(
+      { pid }, { $inc: { outSeq: items.length } }, { new: true }, // no projection: FerretDB's findAndModify refuses one
+    ).lean();
+    if (!conv || !conv.addressSealed) throw new Error('enqueue: conversation not found or expired');
+    const first = conv.outSeq - items.length + 1;
+    const now = new Date();
+    const docs = items.map((it, i) => ({
+      _id: undefined as unknown,
+      pid, channel: conv.channel, addressSealed: conv.addressSealed!, seq: first + i,
+      priority: it.priority ?? 1, outboundSealed: this.cipher.seal(JSON.stringify(it.outbound)),
+      status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now, origin: opts.origin,
+      receivedAt: opts.receivedAt ?? null, dedupeKey: it.dedupeKey ?? randomUUID(),
+    }));
+    for (const d of docs) delete d._id;
+    try {
+      await OutboxModel.insertMany(docs, { ordered: false });
+    } catch (err) {
+      if (!isOnlyDuplicates(err)) throw err;
+    }
+    const rows = await OutboxModel.find({ dedupeKey: { $in: docs.map((d) => d.dedupeKey) } }, { _id: 1, dedupeKey: 1 }).lean();
+    const byKey = new Map(rows.map((r) => [r.dedupeKey, String(r._id)]));
+    this.emitter.emit('wake', conv.channel);
+    return docs.map((d) => byKey.get(d.dedupeKey) ?? '');
+  }
+
+  /** Called when rows were enqueued on this instance: the worker wakes at once. */
+  onWake(fn: (channel: string) => void): void {
+    this.emitter.on('wake', fn);
+  }
+
+  /** Listen to delivery outcomes (sent, dead, window expired). */
+  onDelivery(fn: DeliveryListener): void {
+    this.emitter.on('delivery', fn);
+  }
+
+  /** The worker reports outcomes here. Listener errors never reach the worker. */
+  reportDelivery(e: DeliveryEvent): void {
+    for (const fn of this.emitter.listeners('delivery')) {
+      try { (fn as DeliveryListener)(e); } catch { /* a listener's failure must not stop delivery */ }
+    }
+  }
+}
+
+/** True when a bulk insert failed only on duplicate keys (those rows exist already). */
+function isOnlyDuplicates(err: unknown): boolean {
+  const e = err as { code?: number; writeErrors?: { code?: number; err?: { code?: number } }[] };
+  if (e.code === 11000 && !e.writeErrors) return true;
+  return Array.isArray(e.writeErrors) && e.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
+}
