@@ -16,8 +16,8 @@
  * being applied twice.
  */
 import type { Inbound } from '../channels/types';
-import type { EngineConfig, EngineEvent, FlowSet, Reply, ConversationState } from '../engine';
-import { emergencyReply, initialState, step } from '../engine';
+import type { ConversationState, EngineConfig, EngineEvent, FlowSet, Reply, StepResult } from '../engine';
+import { detectDanger, emergencyReply, initialState, step, text } from '../engine';
 import { log } from '../observability/log';
 import { metrics } from '../observability/metrics';
 import type { Outbox, OutboxItem } from '../outbox';
@@ -187,7 +187,7 @@ export class ConversationPipeline {
     const base = prev ? { ...prev, status } : { ...initialState(engineConfig), status };
 
     const system = handleSystemPayload(flows, engineConfig, conv, inbound, base);
-    const result = system ?? offerDeletion(flows, inbound.channel, base.lang, step(flows, base, input, inbound.at.getTime(), engineConfig));
+    const result = system ?? this.safeStep(base, input, inbound);
     const blocked = conv.blockedUntil && conv.blockedUntil.getTime() > inbound.at.getTime();
     const replies = blocked ? result.replies.filter((r) => r.emergency) : result.replies;
     const finalReplies = blocked && replies.length === 0 ? [emergencyOnly(flows, result.state.lang, engineConfig)] : replies;
@@ -202,6 +202,28 @@ export class ConversationPipeline {
         events: blocked ? result.events.filter((e) => e.type === 'danger' || e.type === 'exit') : result.events,
       },
     };
+  }
+
+  /**
+   * The engine is pure and tested, but content is data: if a step throws, the person still
+   * gets an answer (a short apology, the emergency numbers, the way back to the menu) and the
+   * state stays as it was, instead of silence and endless retries.
+   */
+  private safeStep(base: ConversationState, input: Parameters<typeof step>[2], inbound: Inbound): StepResult {
+    const { flows, engineConfig } = this.deps;
+    try {
+      return offerDeletion(flows, inbound.channel, base.lang, step(flows, base, input, inbound.at.getTime(), engineConfig));
+    } catch (err) {
+      log.error('engine step failed; fallback reply sent', { pid: this.pidOf(inbound), err });
+      const danger = inbound.text ? detectDanger(flows.danger, inbound.text).danger : false;
+      const apology: Reply = { key: 'system.error', text: text(flows, base.lang, 'system.error'), options: [{ label: text(flows, base.lang, 'system.menu'), payload: 'menu' }] };
+      const emergency = emergencyReply(flows, base.lang, engineConfig);
+      return {
+        state: { ...base, lastActivityAt: inbound.at.getTime() },
+        replies: danger ? [emergency, apology] : [apology],
+        events: [{ type: 'error', code: 'engine_exception' }, ...(danger ? [{ type: 'danger' as const, rule: 'fallback' }] : [])],
+      };
+    }
   }
 
   private countEvent(e: EngineEvent, channel: Inbound['channel']): void {

@@ -106,8 +106,13 @@ export async function startDevDb(opts: { dataDir: string; port?: number; dbName?
   });
   child.stdout?.resume();
   child.stderr?.resume();
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`embedded database exited unexpectedly (code ${code}, signal ${signal}): ${stderrTail.trim().split('\n').slice(-5).join(' | ')}\n`);
+  });
 
   const stop = () => new Promise<void>((resolve) => {
+    stopping = true;
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
     child.once('exit', () => { clearTimeout(kill); resolve(); });

@@ -1,6 +1,14 @@
 /**
- * Live handoff messages of an open counsellor case, sealed, purged when the case closes
- * (DESIGN safety rule 2). Ordered by `seq` within a case.
+ * The handoff area's data. Live messages are sealed and purged when the case closes
+ * (DESIGN safety rule 2); nothing else here holds text written by a person.
+ * - handoff_cases: one per handoff episode (queue entry → counsellor → end).
+ * - handoff_messages: sealed live messages of an open case, ordered by `seq`.
+ * - handoff_followups: "contact me at a safe time" requests (a window, never a text).
+ * - handoff_presence: which counsellors are online (heartbeat), their caseload limit.
+ * - handoff_feed: short-lived change notices (ids only) so every instance's console sees
+ *   changes made on another instance (no change streams on FerretDB).
+ * - handoff_notes: the optional sealed case note, deleted after its retention.
+ * - handoff_flags: a recent danger mark and visited topic codes per pid, for the queue.
  */
 import { defineModel, Schema } from '../db/model';
 
@@ -16,6 +24,7 @@ export interface HandoffMessageDoc {
   /** Delivery state of counsellor messages, so the console can say "not delivered". */
   delivery: 'queued' | 'sent' | 'failed' | 'window_expired' | null;
   outboxId: string | null;
+  updatedAt: Date;
 }
 
 const handoffMessageSchema = new Schema<HandoffMessageDoc>({
@@ -28,8 +37,177 @@ const handoffMessageSchema = new Schema<HandoffMessageDoc>({
   at: { type: Date, required: true },
   delivery: { type: String, default: null },
   outboxId: { type: String, default: null },
+  updatedAt: { type: Date, required: true },
 }, { versionKey: false });
 handoffMessageSchema.index({ caseId: 1, seq: 1 }, { unique: true });
 handoffMessageSchema.index({ outboxId: 1 });
+handoffMessageSchema.index({ pid: 1 });
 
 export const HandoffMessageModel = defineModel<HandoffMessageDoc>('HandoffMessage', 'handoff_messages', handoffMessageSchema);
+
+/** Where a handoff case is. `ended` cases keep only metadata (no text). */
+export type HandoffCaseStatus = 'queued' | 'active' | 'ended';
+/** How a case ended. */
+export type HandoffOutcome = 'closed' | 'cancelled' | 'left' | 'abandoned' | 'out_of_hours';
+
+/** Anonymous answers shown in the queue (coded values only). */
+export interface QueueAnswers { role: string | null; ageGroup: string | null; province: string | null; topics: string[] }
+
+/** One handoff episode. */
+export interface HandoffCaseDoc {
+  hid: string;
+  pid: string;
+  channel: string;
+  lang: string;
+  status: HandoffCaseStatus;
+  outcome: HandoffOutcome | null;
+  danger: boolean;
+  waitingSince: Date;
+  claimedAt: Date | null;
+  endedAt: Date | null;
+  counsellorId: string | null;
+  answers: QueueAnswers;
+  lastPersonAt: Date;
+  lastCounsellorAt: Date | null;
+  waitNotifiedAt: Date | null;
+  /** The person left (exit) while a counsellor had the case; it waits for the close form. */
+  personLeft: boolean;
+  fromFollowUp: boolean;
+  msgSeq: number;
+  /** Counters for one-time keys: a release or a transfer opens the next claim/transfer. */
+  gen: number;
+  xfers: number;
+  updatedAt: Date;
+}
+
+const handoffCaseSchema = new Schema<HandoffCaseDoc>({
+  hid: { type: String, required: true, unique: true },
+  pid: { type: String, required: true, index: true },
+  channel: { type: String, required: true },
+  lang: { type: String, default: 'vi' },
+  status: { type: String, required: true, index: true },
+  outcome: { type: String, default: null },
+  danger: { type: Boolean, default: false },
+  waitingSince: { type: Date, required: true },
+  claimedAt: { type: Date, default: null },
+  endedAt: { type: Date, default: null },
+  counsellorId: { type: String, default: null, index: true },
+  answers: { type: Schema.Types.Mixed, default: {} },
+  lastPersonAt: { type: Date, required: true },
+  lastCounsellorAt: { type: Date, default: null },
+  waitNotifiedAt: { type: Date, default: null },
+  personLeft: { type: Boolean, default: false },
+  fromFollowUp: { type: Boolean, default: false },
+  msgSeq: { type: Number, default: 0 },
+  gen: { type: Number, default: 0 },
+  xfers: { type: Number, default: 0 },
+  updatedAt: { type: Date, required: true, index: true },
+}, { versionKey: false, minimize: false });
+
+export const HandoffCaseModel = defineModel<HandoffCaseDoc>('HandoffCase', 'handoff_cases', handoffCaseSchema);
+
+/** A request to be contacted in a safe time window, on the same channel. */
+export interface FollowUpDoc {
+  fid: string;
+  pid: string;
+  channel: string;
+  lang: string;
+  window: string;
+  status: 'open' | 'claimed' | 'expired';
+  createdAt: Date;
+  claimedBy: string | null;
+  danger: boolean;
+  updatedAt: Date;
+}
+
+const followUpSchema = new Schema<FollowUpDoc>({
+  fid: { type: String, required: true, unique: true },
+  pid: { type: String, required: true, index: true },
+  channel: { type: String, required: true },
+  lang: { type: String, default: 'vi' },
+  window: { type: String, required: true },
+  status: { type: String, required: true, index: true },
+  createdAt: { type: Date, required: true },
+  claimedBy: { type: String, default: null },
+  danger: { type: Boolean, default: false },
+  updatedAt: { type: Date, required: true },
+}, { versionKey: false });
+
+export const FollowUpModel = defineModel<FollowUpDoc>('FollowUp', 'handoff_followups', followUpSchema);
+
+/** A counsellor's availability, kept alive by the console's heartbeat. */
+export interface PresenceDoc { username: string; role: string; online: boolean; lastSeenAt: Date; caseloadLimit: number | null }
+
+const presenceSchema = new Schema<PresenceDoc>({
+  username: { type: String, required: true, unique: true },
+  role: { type: String, required: true },
+  online: { type: Boolean, default: false },
+  lastSeenAt: { type: Date, required: true },
+  caseloadLimit: { type: Number, default: null },
+}, { versionKey: false });
+
+export const PresenceModel = defineModel<PresenceDoc>('Presence', 'handoff_presence', presenceSchema);
+
+/** A change notice: ids only, never text. */
+export interface FeedDoc { at: Date; kind: string; hid: string | null; counsellors: string[]; origin: string }
+
+const feedSchema = new Schema<FeedDoc>({
+  at: { type: Date, required: true, index: true },
+  kind: { type: String, required: true },
+  hid: { type: String, default: null },
+  counsellors: { type: [String], default: [] },
+  origin: { type: String, required: true },
+}, { versionKey: false });
+
+export const FeedModel = defineModel<FeedDoc>('HandoffFeed', 'handoff_feed', feedSchema);
+
+/** The optional counsellor note of a closed case, sealed; deleted after retention. */
+export interface CaseNoteDoc { hid: string; pid: string; author: string; noteSealed: string; createdAt: Date; deleteAfter: Date }
+
+const caseNoteSchema = new Schema<CaseNoteDoc>({
+  hid: { type: String, required: true, unique: true },
+  pid: { type: String, required: true },
+  author: { type: String, required: true },
+  noteSealed: { type: String, required: true },
+  createdAt: { type: Date, required: true },
+  deleteAfter: { type: Date, required: true, index: true },
+}, { versionKey: false });
+
+export const CaseNoteModel = defineModel<CaseNoteDoc>('CaseNote', 'handoff_notes', caseNoteSchema);
+
+/** A recent danger mark and the topic codes visited, per pid (no text). Deleted on exit. */
+export interface FlagDoc { pid: string; dangerAt: Date; topics: string[] }
+
+const flagSchema = new Schema<FlagDoc>({
+  pid: { type: String, required: true, unique: true },
+  dangerAt: { type: Date, required: true },
+  topics: { type: [String], default: [] },
+}, { versionKey: false });
+
+export const FlagModel = defineModel<FlagDoc>('HandoffFlag', 'handoff_flags', flagSchema);
+
+/**
+ * One-time gates. FerretDB v1 does NOT make a conditional update atomic (measured: three
+ * concurrent `updateOne({status:'queued'}, …)` all report modifiedCount 1), but a unique
+ * index insert is: exactly one insert of a key succeeds. Claims, transfers, releases and
+ * the end of a case take such a key first. Rows are deleted by sweep() after a week.
+ */
+export interface LockDoc { key: string; at: Date }
+
+const lockSchema = new Schema<LockDoc>({
+  key: { type: String, required: true, unique: true },
+  at: { type: Date, required: true, index: true },
+}, { versionKey: false });
+
+export const HandoffLockModel = defineModel<LockDoc>('HandoffLock', 'handoff_locks', lockSchema);
+
+/** Take a one-time key: true for exactly one caller, even across instances. */
+export async function takeOnce(key: string): Promise<boolean> {
+  try {
+    await HandoffLockModel.create({ key, at: new Date() });
+    return true;
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) return false;
+    throw err;
+  }
+}

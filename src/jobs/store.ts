@@ -42,3 +42,13 @@ export async function acquireLease(name: string, holder: string, ttlMs: number, 
 export async function releaseLease(name: string, holder: string): Promise<void> {
   await LeaseModel.updateOne({ name, holder }, { $set: { until: new Date(0) } });
 }
+
+/** The run key last recorded on a lease (which scheduled slot already ran), or null. */
+export async function lastRunKeyOf(name: string): Promise<string | null> {
+  return (await LeaseModel.findOne({ name }, { lastRunKey: 1 }).lean<{ lastRunKey: string | null }>())?.lastRunKey ?? null;
+}
+
+/** Record that a slot ran, only while still holding the lease. */
+export async function markRun(name: string, holder: string, key: string): Promise<void> {
+  await LeaseModel.updateOne({ name, holder }, { $set: { lastRunKey: key } });
+}

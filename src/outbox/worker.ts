@@ -113,8 +113,11 @@ class ChannelLoop {
     this.heldBack.clear();
     const rows = await OutboxModel.find({ channel: this.adapter.name, status: 'pending', priority: 1, nextAttemptAt: { $gt: new Date() } }, { pid: 1, nextAttemptAt: 1 }).lean();
     for (const r of rows) this.heldBack.set(r.pid, Math.min(this.heldBack.get(r.pid) ?? Infinity, r.nextAttemptAt.getTime()));
-    // Rows left 'sending' by a dead instance go back to pending: sending twice is better than never.
-    await OutboxModel.updateMany({ channel: this.adapter.name, status: 'sending', lockedUntil: { $lt: new Date() } }, { $set: { status: 'pending', lockedUntil: null } });
+    // Rows left 'sending' by the previous lease holder (it died mid-send) go back to pending:
+    // we cannot know whether the channel got them, and sending twice is better than never.
+    // They are marked so the crash test (and an operator) can count such resends.
+    const orphaned = await OutboxModel.updateMany({ channel: this.adapter.name, status: 'sending' }, { $set: { status: 'pending', lockedUntil: null, lastError: 'resent_after_crash' } });
+    if (orphaned.modifiedCount > 0) log.warn('replies interrupted by a crash will be sent again', { channel: this.adapter.name, count: orphaned.modifiedCount });
   }
 
   private async tick(): Promise<void> {

@@ -20,3 +20,36 @@ const reportSchema = new Schema<ReportDoc>({
 reportSchema.index({ kind: 1, period: 1 }, { unique: true });
 
 export const ReportModel = defineModel<ReportDoc>('Report', 'reports', reportSchema);
+
+/** A snapshot's identity and generation time (for lists). */
+export interface SnapshotInfo {
+  kind: ReportDoc['kind'];
+  period: string;
+  generatedAt: Date;
+  minCell: number;
+}
+
+/**
+ * Store a snapshot unless one exists for (kind, period). Insert-only: the unique index
+ * makes a second run (or a second instance) a no-op, so a snapshot never changes.
+ * Returns true when this call created it.
+ */
+export async function insertSnapshot(doc: ReportDoc): Promise<boolean> {
+  try {
+    await ReportModel.collection.insertOne({ ...doc });
+    return true;
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) return false;
+    throw err;
+  }
+}
+
+/** One snapshot, or null. */
+export async function findSnapshot(kind: ReportDoc['kind'], period: string): Promise<ReportDoc | null> {
+  return ReportModel.findOne({ kind, period }, { _id: 0 }).lean<ReportDoc>();
+}
+
+/** All snapshots, newest period first (without their data). */
+export async function listSnapshots(): Promise<SnapshotInfo[]> {
+  return ReportModel.find({}, { _id: 0, kind: 1, period: 1, generatedAt: 1, minCell: 1 }).sort({ period: -1 }).lean<SnapshotInfo[]>();
+}

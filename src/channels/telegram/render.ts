@@ -1,0 +1,72 @@
+/**
+ * Outbound → Telegram sendMessage payloads. Options become an inline keyboard (one
+ * button per row: Vietnamese labels are long and read better stacked); texts over
+ * Telegram's 4096-character limit are split at paragraph boundaries, and the keyboard
+ * rides on the last part so the buttons sit under the end of the reply.
+ */
+import { log } from '../../observability/log';
+import type { Outbound } from '../types';
+
+/** Telegram's sendMessage text limit (characters after entity parsing). */
+export const TELEGRAM_MAX_TEXT = 4096;
+/** Telegram's callback_data limit, in BYTES (a Vietnamese letter with diacritics costs 2–3). */
+export const TELEGRAM_MAX_CALLBACK_BYTES = 64;
+
+/** One inline button. */
+export interface InlineButton { text: string; callback_data: string }
+/** The part of a sendMessage request we fill (chat_id is added by the client). */
+export interface TelegramMessagePayload {
+  text: string;
+  reply_markup?: { inline_keyboard: InlineButton[][] };
+}
+
+/**
+ * Split text into parts of at most `max` UTF-16 units (JS length, which is also how
+ * Telegram counts). Cut at the last paragraph break that fits, else a line break, else
+ * a space, else hard (never inside a surrogate pair).
+ */
+export function splitText(text: string, max: number): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const window = rest.slice(0, max + 1);
+    let cut = -1;
+    for (const sep of ['\n\n', '\n', ' ']) {
+      const at = window.lastIndexOf(sep, max);
+      if (at > max / 4) { cut = at; break; }
+    }
+    if (cut < 0) {
+      cut = max;
+      const code = rest.charCodeAt(cut - 1);
+      if (code >= 0xd800 && code <= 0xdbff) cut -= 1; // keep a surrogate pair whole
+    }
+    const head = rest.slice(0, cut).trimEnd();
+    if (head) parts.push(head);
+    rest = rest.slice(cut).replace(/^\s+/, '');
+  }
+  if (rest.trim() || parts.length === 0) parts.push(rest);
+  return parts;
+}
+
+/** True when a payload fits in callback_data. */
+export function fitsCallbackData(payload: string): boolean {
+  const bytes = Buffer.byteLength(payload, 'utf8');
+  return bytes >= 1 && bytes <= TELEGRAM_MAX_CALLBACK_BYTES;
+}
+
+/** Render one Outbound to one or more sendMessage payloads, in order. */
+export function renderTelegram(out: Outbound): TelegramMessagePayload[] {
+  const parts = splitText(out.text, TELEGRAM_MAX_TEXT).map((text): TelegramMessagePayload => ({ text }));
+  const buttons: InlineButton[][] = [];
+  for (const o of out.options ?? []) {
+    if (!fitsCallbackData(o.payload)) {
+      // Telegram would reject the whole message; drop the button instead and say so (no label: content only).
+      log.warn('telegram option dropped: payload exceeds 64 bytes', { bytes: Buffer.byteLength(o.payload, 'utf8') });
+      continue;
+    }
+    buttons.push([{ text: o.label.slice(0, 200), callback_data: o.payload }]);
+  }
+  const last = parts[parts.length - 1];
+  if (last && buttons.length) last.reply_markup = { inline_keyboard: buttons };
+  return parts;
+}

@@ -1,0 +1,69 @@
+/**
+ * Zalo OA webhook event → Inbound. req.body is the RAW body (a Buffer; the signature is
+ * over its exact bytes). All Zalo ids are strings and may exceed 2^53: they stay strings.
+ *
+ * user_send_text → text; other user message events (image, sticker, audio…) → media (the
+ * engine answers "please type"); the OA's own oa_send_* echoes, follow/unfollow, seen and
+ * received receipts, and anything else → ignored (answering an echo would loop).
+ */
+import type { ParseResult } from '../types';
+
+/** User events carrying something we cannot read. */
+export const ZALO_MEDIA_EVENTS = new Set([
+  'user_send_image', 'user_send_sticker', 'user_send_audio', 'user_send_video', 'user_send_file',
+  'user_send_gif', 'user_send_location', 'user_send_link', 'user_send_business_card',
+]);
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/** Read the raw body as JSON; undefined when it is not JSON. */
+export function readJson(body: unknown): unknown {
+  try {
+    if (Buffer.isBuffer(body)) return JSON.parse(body.toString('utf8'));
+    if (typeof body === 'string') return JSON.parse(body);
+    if (isObj(body)) return body;
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Parse one decoded Zalo event. */
+export function parseZaloEvent(event: unknown, now: Date = new Date()): ParseResult {
+  if (!isObj(event)) return { kind: 'invalid', errors: ['body: expected a JSON object (Zalo event)'] };
+  if (!nonEmpty(event.event_name)) return { kind: 'invalid', errors: ['event_name: required string'] };
+  const name = event.event_name;
+  const isText = name === 'user_send_text';
+  if (!isText && !ZALO_MEDIA_EVENTS.has(name)) return { kind: 'ignored', reason: `event ${name.slice(0, 40)}` };
+
+  const errors: string[] = [];
+  const sender = event.sender;
+  if (!isObj(sender) || !nonEmpty(sender.id)) errors.push('sender.id: required string');
+  const message = event.message;
+  if (!isObj(message)) errors.push('message: required object');
+  else {
+    if (!nonEmpty(message.msg_id)) errors.push('message.msg_id: required string');
+    if (isText && typeof message.text !== 'string') errors.push('message.text: required string');
+  }
+  if (errors.length) return { kind: 'invalid', errors };
+
+  const m = message as Obj;
+  const ms = Number(event.timestamp);
+  const at = Number.isFinite(ms) && ms > 0 ? new Date(ms) : now;
+  const base = { channel: 'zalo' as const, channelUserId: (sender as Obj).id as string, updateId: m.msg_id as string, at };
+  if (isText) {
+    const text = m.text as string;
+    if (text.trim() === '') return { kind: 'ignored', reason: 'empty text' };
+    return { kind: 'updates', updates: [{ ...base, kind: 'text', text }] };
+  }
+  return { kind: 'updates', updates: [{ ...base, kind: 'media' }] };
+}
+
+/** Parse the raw webhook body. */
+export function parseZaloBody(body: unknown, now: Date = new Date()): ParseResult {
+  const json = readJson(body);
+  if (json === undefined) return { kind: 'invalid', errors: ['body: not valid JSON'] };
+  return parseZaloEvent(json, now);
+}

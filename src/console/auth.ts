@@ -1,0 +1,76 @@
+/**
+ * Console log-in: sessions in MongoDB (httpOnly, SameSite=Strict, Secure in production,
+ * rolling idle timeout), bcrypt passwords, a rate limit per address, a lockout per account
+ * after repeated failures, one generic error message, and a per-session CSRF token that
+ * every state-changing request must echo in `X-CSRF-Token`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import session from 'express-session';
+import { audit } from './audit';
+import { anyUser, publicRoute, SafeRouter, userOf } from './guard';
+import { MongoSessionStore } from './sessionStore';
+import { verifyLogin } from './users';
+
+/** Settings of the auth layer. */
+export interface AuthConfig { sessionSecret: string; sessionIdleMs: number; secureCookies: boolean; loginLimitPerWindow?: number }
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'gbv_console';
+const GENERIC = 'Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản tạm bị khoá. / Wrong username or password, or the account is temporarily locked.';
+
+/** The session middleware (mounted on the console router only). */
+export function sessionMiddleware(cfg: AuthConfig): RequestHandler {
+  return session({
+    name: SESSION_COOKIE,
+    secret: cfg.sessionSecret,
+    store: new MongoSessionStore(cfg.sessionIdleMs),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: cfg.secureCookies,
+    cookie: { httpOnly: true, sameSite: 'strict', secure: cfg.secureCookies, maxAge: cfg.sessionIdleMs, path: '/console' },
+  });
+}
+
+/** Register log-in, log-out and "who am I" on the console API router. */
+export function registerAuthRoutes(r: SafeRouter, cfg: AuthConfig): void {
+  const limiter = rateLimit({
+    windowMs: 15 * 60_000, limit: cfg.loginLimitPerWindow ?? 30, standardHeaders: 'draft-8', legacyHeaders: false,
+    message: { error: 'too many attempts, try again later' },
+  });
+
+  r.post('/login', publicRoute, limiter, async (req, res) => {
+    const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
+    const username = typeof body.username === 'string' ? body.username.trim().slice(0, 64) : '';
+    const password = typeof body.password === 'string' ? body.password.slice(0, 256) : '';
+    const v = await verifyLogin(username, password);
+    if (!v.ok) {
+      await audit(null, v.locked ? 'login_locked' : 'login_failed', username || null);
+      res.status(401).json({ error: GENERIC });
+      return;
+    }
+    // A fresh session id at log-in: a session id planted before log-in is worthless.
+    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+    req.session.user = { username, role: v.role };
+    req.session.csrf = randomBytes(32).toString('base64url');
+    req.session.lastActiveAt = Date.now();
+    await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+    await audit(username, 'login');
+    res.json({ username, role: v.role, csrfToken: req.session.csrf });
+  });
+
+  r.post('/logout', anyUser(), async (req, res) => {
+    const u = userOf(req);
+    await audit(u.username, 'logout');
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    res.clearCookie(SESSION_COOKIE, { path: '/console' });
+    res.json({ ok: true });
+  });
+
+  r.get('/me', anyUser(), (req, res) => {
+    const u = userOf(req);
+    res.json({ username: u.username, role: u.role, csrfToken: req.session.csrf, idleMs: cfg.sessionIdleMs });
+  });
+}

@@ -1,0 +1,192 @@
+/**
+ * The console's JSON API (mounted at /console/api). Every route names its guard; codes
+ * from the handoff service map to HTTP statuses here and nowhere else (STYLE habit 7a).
+ * A manager sees the queue, who is online and the load, and can reassign, but reads live
+ * messages only of cases they hold themselves.
+ */
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { FlowSet } from '../engine';
+import { formatService, servicesFor, text } from '../engine';
+import type { FailCode, HandoffService } from '../handoff';
+import { CONTEXT_FLAGS, DispositionSchema, OUTCOMES, PERPETRATOR_RELATIONS, REFERRAL_CATEGORIES, VIOLENCE_TYPES } from '../cases';
+import { audit, listAudit } from './audit';
+import { anyUser, requireRole, SafeRouter, userOf } from './guard';
+import { sseHandler } from './sse';
+import { addUser, listUsers, setDisabled } from './users';
+
+const STATUS: Record<FailCode, number> = { not_found: 404, conflict: 409, forbidden: 403, caseload_full: 409, not_online: 409, closed_hours: 409, outside_window: 409, invalid: 400 };
+const fail = (res: Response, code: FailCode | string) => res.status(STATUS[code as FailCode] ?? 400).json({ error: code });
+const counselling = () => requireRole('counsellor', 'manager');
+const managing = () => requireRole('manager', 'admin');
+const param = (req: Request, name: string) => String(req.params[name] ?? '');
+
+/** The disposition codes of the cases area, plus the optional note (sealed, never in the case record). */
+const CloseBody = DispositionSchema.extend({ note: z.string().max(4000).optional() });
+/** Outcomes a counsellor chooses ('abandoned'/'cancelled' are set by the handoff itself). */
+const COUNSELLOR_OUTCOMES = OUTCOMES.filter((o) => o !== 'abandoned' && o !== 'cancelled');
+
+/** What the routes need. */
+export interface RouteDeps { handoff: HandoffService; flows?: FlowSet; hotlineNumber?: string }
+
+/** Register the API routes (auth routes are registered separately). */
+export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
+  const { handoff, flows } = deps;
+  const provinceName = (code: string | null, lang: string) => {
+    const p = code ? flows?.provinces.find((x) => x.code === code) : undefined;
+    return p ? (lang === 'en' ? p.name.en : p.name.vi) : code;
+  };
+
+  r.get('/options', anyUser(), (_req, res) => {
+    res.json({ violenceTypes: VIOLENCE_TYPES, contextFlags: CONTEXT_FLAGS, perpetratorRelations: PERPETRATOR_RELATIONS, referrals: REFERRAL_CATEGORIES, outcomes: COUNSELLOR_OUTCOMES });
+  });
+
+  r.get('/events', anyUser(), sseHandler(handoff));
+
+  r.get('/queue', counselling(), async (req, res) => {
+    const lang = req.query.lang === 'en' ? 'en' : 'vi';
+    const q = await handoff.queue();
+    res.json({ lineOpen: handoff.lineOpen(), queue: q.map((x) => ({ ...x, provinceName: provinceName(x.answers.province, lang) })) });
+  });
+
+  r.post('/queue/:hid/claim', counselling(), async (req, res) => {
+    const u = userOf(req);
+    const out = await handoff.claim(u.username, param(req, 'hid'));
+    if (!out.ok) return fail(res, out.code);
+    await audit(u.username, 'claim', out.case.hid, { danger: out.case.danger });
+    res.json({ case: out.case });
+  });
+
+  r.get('/cases', counselling(), async (req, res) => {
+    res.json({ cases: await handoff.myCases(userOf(req).username) });
+  });
+
+  r.get('/cases/:hid/messages', counselling(), async (req, res) => {
+    const after = Number(req.query.after ?? 0) || 0;
+    const out = await handoff.messages(userOf(req).username, param(req, 'hid'), after);
+    if (!out.ok) return fail(res, out.code);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ messages: out.messages });
+  });
+
+  r.post('/cases/:hid/messages', counselling(), async (req, res) => {
+    const t = (req.body as { text?: unknown } | undefined)?.text;
+    if (typeof t !== 'string') return fail(res, 'invalid');
+    const out = await handoff.send(userOf(req).username, param(req, 'hid'), t);
+    if (!out.ok) return fail(res, out.code);
+    res.json({ seq: out.seq });
+  });
+
+  r.get('/cases/:hid/quick', counselling(), async (req, res) => {
+    const u = userOf(req);
+    const c = await handoff.caseOf(param(req, 'hid'));
+    if (!c || c.status !== 'active') return fail(res, 'not_found');
+    if (c.counsellorId !== u.username) return fail(res, 'forbidden');
+    const items: { label: string; text: string }[] = [];
+    if (flows) {
+      const vars: Record<string, string> = deps.hotlineNumber ? { hotline: deps.hotlineNumber } : {};
+      items.push({ label: 'emergency', text: [text(flows, c.lang, 'emergency', vars), ...(deps.hotlineNumber ? [text(flows, c.lang, 'emergency.hotline', vars)] : [])].join('\n') });
+      const s = servicesFor(flows.directory, c.answers?.province ?? 'national');
+      for (const e of [...s.local.slice(0, 6), ...s.national.slice(0, 3)]) items.push({ label: c.lang === 'en' ? e.name.en : e.name.vi, text: formatService(e, c.lang) });
+    }
+    res.json({ items });
+  });
+
+  r.post('/cases/:hid/release', counselling(), async (req, res) => {
+    const u = userOf(req);
+    const out = await handoff.release(u.username, param(req, 'hid'));
+    if (!out.ok) return fail(res, out.code);
+    await audit(u.username, 'release', param(req, 'hid'));
+    res.json({ ok: true });
+  });
+
+  r.post('/cases/:hid/transfer', counselling(), async (req, res) => {
+    const u = userOf(req);
+    const to = (req.body as { to?: unknown } | undefined)?.to;
+    if (typeof to !== 'string' || !to) return fail(res, 'invalid');
+    const out = await handoff.transfer(u.username, param(req, 'hid'), to);
+    if (!out.ok) return fail(res, out.code);
+    await audit(u.username, 'transfer', param(req, 'hid'), { from: out.from, to });
+    res.json({ ok: true });
+  });
+
+  r.post('/cases/:hid/close', counselling(), async (req, res) => {
+    const u = userOf(req);
+    const body = CloseBody.safeParse(req.body ?? {});
+    if (!body.success) return res.status(400).json({ error: 'invalid', details: body.error.issues.map((i) => i.path.join('.')).slice(0, 10) });
+    const { note, ...d } = body.data;
+    const out = await handoff.close(u.username, param(req, 'hid'), d, note);
+    if (!out.ok) return fail(res, out.code);
+    await audit(u.username, 'close', param(req, 'hid'), { danger: out.danger, outcome: d.outcome });
+    res.json({ ok: true, debrief: out.danger });
+  });
+
+  r.post('/cases/:hid/block', counselling(), async (req, res) => {
+    const u = userOf(req);
+    const hours = Number((req.body as { hours?: unknown } | undefined)?.hours);
+    const c = await handoff.caseOf(param(req, 'hid'));
+    if (c && u.role === 'counsellor' && c.counsellorId !== u.username) return fail(res, 'forbidden');
+    const out = await handoff.block(u.username, param(req, 'hid'), hours);
+    if (!out.ok) return fail(res, out.code);
+    await audit(u.username, 'block', out.pid, { hid: param(req, 'hid'), hours, until: out.until });
+    res.json({ until: out.until });
+  });
+
+  r.get('/followups', counselling(), async (_req, res) => { res.json({ lineOpen: handoff.lineOpen(), followUps: await handoff.followUps() }); });
+
+  r.post('/followups/:fid/claim', counselling(), async (req, res) => {
+    const u = userOf(req);
+    const out = await handoff.claimFollowUp(u.username, param(req, 'fid'));
+    if (!out.ok) return fail(res, out.code);
+    await audit(u.username, 'followup_claim', param(req, 'fid'), { hid: out.case.hid });
+    res.json({ case: out.case });
+  });
+
+  r.post('/presence', counselling(), async (req, res) => {
+    const u = userOf(req);
+    const online = (req.body as { online?: unknown } | undefined)?.online === true;
+    await handoff.setOnline(u.username, u.role, online);
+    await audit(u.username, online ? 'online' : 'offline');
+    res.json({ online });
+  });
+
+  r.get('/counsellors', counselling(), async (_req, res) => {
+    const o = await handoff.overview();
+    res.json({ counsellors: o.counsellors.map((c) => ({ username: c.username, online: c.online, free: Math.max(0, c.limit - c.load) })) });
+  });
+
+  r.get('/manager/overview', managing(), async (_req, res) => { res.json(await handoff.overview()); });
+
+  r.post('/manager/cases/:hid/reassign', managing(), async (req, res) => {
+    const u = userOf(req);
+    const to = (req.body as { to?: unknown } | undefined)?.to;
+    if (typeof to !== 'string' || !to) return fail(res, 'invalid');
+    const out = await handoff.transfer(u.username, param(req, 'hid'), to, { asManager: true });
+    if (!out.ok) return fail(res, out.code);
+    await audit(u.username, 'reassign', param(req, 'hid'), { from: out.from, to });
+    res.json({ ok: true });
+  });
+
+  r.get('/audit', managing(), async (req, res) => {
+    res.json({ entries: await listAudit(Number(req.query.limit ?? 200) || 200, Number(req.query.skip ?? 0) || 0) });
+  });
+
+  r.get('/users', managing(), async (_req, res) => { res.json({ users: await listUsers() }); });
+
+  r.post('/users', managing(), async (req, res) => {
+    const b = (req.body ?? {}) as { username?: unknown; role?: unknown; password?: unknown };
+    const u = userOf(req);
+    if (b.role === 'admin' && u.role !== 'admin') return fail(res, 'forbidden');
+    const out = await addUser(u.username, { username: String(b.username ?? ''), role: String(b.role ?? ''), password: String(b.password ?? '') });
+    if (!out.ok) return res.status(out.code === 'exists' ? 409 : 400).json({ error: out.code });
+    res.status(201).json({ ok: true });
+  });
+
+  for (const [path, disabled] of [['/users/:username/disable', true], ['/users/:username/enable', false]] as const) {
+    r.post(path, managing(), async (req, res) => {
+      const out = await setDisabled(userOf(req).username, param(req, 'username'), disabled);
+      if (!out.ok) return res.status(404).json({ error: out.code });
+      res.json({ ok: true });
+    });
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * express-session storage in MongoDB (our own: connect-mongo relies on TTL indexes, which
+ * FerretDB lacks). Expiry is checked on every read, and purgeExpiredSessions() deletes
+ * old rows (the jobs engineer schedules it with the retention job).
+ */
+import session, { SessionData } from 'express-session';
+import { SessionModel } from './store';
+
+/** Sessions in the `sessions` collection. */
+export class MongoSessionStore extends session.Store {
+  constructor(private readonly idleMs: number) {
+    super();
+  }
+
+  override get(sid: string, cb: (err: unknown, s?: SessionData | null) => void): void {
+    SessionModel.findOne({ sid }).lean().then((row) => {
+      if (!row || row.expiresAt.getTime() <= Date.now()) return cb(null, null);
+      cb(null, JSON.parse(row.data) as SessionData);
+    }, (err) => cb(err));
+  }
+
+  override set(sid: string, s: SessionData, cb?: (err?: unknown) => void): void {
+    SessionModel.updateOne({ sid }, { $set: { sid, data: JSON.stringify(s), expiresAt: this.expiry(s) } }, { upsert: true })
+      .then(() => cb?.(), (err) => cb?.(err));
+  }
+
+  override destroy(sid: string, cb?: (err?: unknown) => void): void {
+    SessionModel.deleteOne({ sid }).then(() => cb?.(), (err) => cb?.(err));
+  }
+
+  override touch(sid: string, s: SessionData, cb?: () => void): void {
+    SessionModel.updateOne({ sid }, { $set: { expiresAt: this.expiry(s) } }).then(() => cb?.(), () => cb?.());
+  }
+
+  private expiry(s: SessionData): Date {
+    const e = s.cookie?.expires;
+    return e ? new Date(e) : new Date(Date.now() + this.idleMs);
+  }
+}
+
+/** Delete sessions past their expiry. */
+export async function purgeExpiredSessions(now: Date): Promise<number> {
+  const r = await SessionModel.deleteMany({ expiresAt: { $lt: now } });
+  return r.deletedCount ?? 0;
+}
+
+/** Delete every session of a user (when disabled). */
+export async function dropSessionsOf(username: string): Promise<void> {
+  const rows = await SessionModel.find({}, { sid: 1, data: 1 }).lean();
+  const mine = rows.filter((r) => { try { return (JSON.parse(r.data) as SessionData).user?.username === username; } catch { return false; } });
+  if (mine.length) await SessionModel.deleteMany({ sid: { $in: mine.map((r) => r.sid) } });
+}

@@ -1,0 +1,77 @@
+/**
+ * Console users: create, enable/disable, list, verify a password with lockout. Used by the
+ * console routes and by `npm run user`. Passwords are bcrypt hashes; at least 12 characters.
+ */
+import bcrypt from 'bcryptjs';
+import { audit } from './audit';
+import { dropSessionsOf } from './sessionStore';
+import { Role, UserModel } from './store';
+
+/** Roles a user can have. */
+export const ROLES: readonly Role[] = ['counsellor', 'manager', 'admin'];
+/** Shortest accepted password. */
+export const MIN_PASSWORD = 12;
+/** Failed log-ins before the account locks, and for how long. */
+export const LOCK_AFTER = 5;
+export const LOCK_MS = 15 * 60_000;
+const COST = 11;
+// Compared against when the user does not exist, so both paths take the same time.
+const DUMMY_HASH = bcrypt.hashSync('not-a-real-password-xx', COST);
+
+/** A user as listed (no hash). */
+export interface UserView { username: string; role: Role; disabled: boolean; createdAt: Date; lastSeenAt: Date | null; locked: boolean }
+
+/** Expected failures of user changes. */
+export type UserError = 'invalid_username' | 'invalid_role' | 'weak_password' | 'exists' | 'not_found';
+
+/** Create a user. */
+export async function addUser(actor: string | null, input: { username: string; role: string; password: string }): Promise<{ ok: true } | { ok: false; code: UserError }> {
+  if (!/^[a-z0-9._-]{3,32}$/i.test(input.username)) return { ok: false, code: 'invalid_username' };
+  if (!ROLES.includes(input.role as Role)) return { ok: false, code: 'invalid_role' };
+  if (input.password.length < MIN_PASSWORD) return { ok: false, code: 'weak_password' };
+  if (await UserModel.exists({ username: input.username })) return { ok: false, code: 'exists' };
+  try {
+    await UserModel.create({ username: input.username, role: input.role, passwordHash: await bcrypt.hash(input.password, COST), createdAt: new Date(), disabled: false, failedLogins: 0, lockedUntil: null });
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) return { ok: false, code: 'exists' };
+    throw err;
+  }
+  await audit(actor, 'user_add', input.username, { role: input.role });
+  return { ok: true };
+}
+
+/** Disable (and log out) or enable a user; enabling also lifts a lockout. */
+export async function setDisabled(actor: string | null, username: string, disabled: boolean): Promise<{ ok: true } | { ok: false; code: UserError }> {
+  const r = await UserModel.updateOne({ username }, { $set: disabled ? { disabled } : { disabled, failedLogins: 0, lockedUntil: null } });
+  if (r.matchedCount !== 1) return { ok: false, code: 'not_found' };
+  if (disabled) await dropSessionsOf(username);
+  await audit(actor, disabled ? 'user_disable' : 'user_enable', username);
+  return { ok: true };
+}
+
+/** Every user, without hashes. */
+export async function listUsers(): Promise<UserView[]> {
+  const rows = await UserModel.find({}).sort({ username: 1 }).lean();
+  const now = Date.now();
+  return rows.map((u) => ({ username: u.username, role: u.role, disabled: !!u.disabled, createdAt: u.createdAt, lastSeenAt: u.lastSeenAt ?? null, locked: !!u.lockedUntil && u.lockedUntil.getTime() > now }));
+}
+
+/**
+ * Check a password. Generic outcome for every failure (unknown user, wrong password,
+ * disabled, locked) so that nothing tells an attacker which part was wrong.
+ */
+export async function verifyLogin(username: string, password: string): Promise<{ ok: true; role: Role } | { ok: false; locked: boolean }> {
+  const u = await UserModel.findOne({ username }).lean();
+  const good = await bcrypt.compare(password, u?.passwordHash ?? DUMMY_HASH);
+  if (!u) return { ok: false, locked: false };
+  const now = Date.now();
+  if (u.lockedUntil && u.lockedUntil.getTime() > now) return { ok: false, locked: true };
+  if (!good || u.disabled) {
+    const failed = (u.failedLogins ?? 0) + 1;
+    const lock = failed >= LOCK_AFTER;
+    await UserModel.updateOne({ username }, { $set: { failedLogins: lock ? 0 : failed, lockedUntil: lock ? new Date(now + LOCK_MS) : null } });
+    return { ok: false, locked: lock };
+  }
+  await UserModel.updateOne({ username }, { $set: { failedLogins: 0, lockedUntil: null, lastSeenAt: new Date() } });
+  return { ok: true, role: u.role };
+}

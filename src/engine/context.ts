@@ -1,0 +1,29 @@
+/**
+ * The working context of one step: inputs, the state being built, and the replies and
+ * events collected so far. Internal to the engine.
+ */
+import type { FlowSet } from './flowset';
+import type { ConversationState, EngineConfig, EngineEvent, EngineInput, Reply } from './types';
+import { configVars, text } from './text';
+
+/** Mutable scratchpad of one step() call. */
+export interface Ctx {
+  flows: FlowSet;
+  cfg: EngineConfig;
+  now: number;
+  channel: EngineInput['channel'];
+  state: ConversationState;
+  replies: Reply[];
+  events: EngineEvent[];
+}
+
+/** Build a context around a copy of the state (the caller's object is never mutated). */
+export function makeCtx(flows: FlowSet, state: ConversationState, cfg: EngineConfig, now: number, channel: EngineInput['channel']): Ctx {
+  const copy: ConversationState = { ...state, vars: { ...state.vars }, stack: [...state.stack] };
+  return { flows, cfg, now, channel, state: copy, replies: [], events: [] };
+}
+
+/** Resolve a key in the person's language with config placeholders ({hotline}) and extra vars. */
+export function t(ctx: Ctx, key: string, vars: Record<string, string> = {}): string {
+  return text(ctx.flows, ctx.state.lang, key, { ...configVars(ctx.cfg), ...vars });
+}

@@ -1,0 +1,18 @@
+/**
+ * The engine's public surface (pure: no I/O, no clock, no randomness). Other areas import
+ * the engine only through this file.
+ */
+export * from './types';
+export * from './schema';
+export { NODES, REFERENCE_LANG, ENGINE_TEXT_KEYS, COMMAND_PAYLOADS } from './flowset';
+export type { FlowSet, CompiledNode, CompiledTopic } from './flowset';
+export { step, enter, initialState } from './step';
+export { text, emergencyReply, fill } from './text';
+export { matchCommand, matchOption, matchTopic, parseKeywords } from './match';
+export type { Command } from './match';
+export { fold, foldLoose } from './normalize';
+export { MAX_TEXT } from './services';
+export { PAGE_SIZE } from './render';
+export * from './danger';
+export * from './provinces';
+export * from './directory';

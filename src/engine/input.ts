@@ -1,0 +1,137 @@
+/**
+ * What an input means at the current node: an option (payload, "2", a typed label), an
+ * answer to store, a province, or free text routed to a topic. Anything else gets a gentle
+ * re-prompt with the same options: never a dead end.
+ */
+import type { Ctx } from './context';
+import { t } from './context';
+import type { CompiledNode } from './flowset';
+import { NODES } from './flowset';
+import { fold } from './normalize';
+import { matchOption, matchTopic } from './match';
+import { matchProvince } from './provinces';
+import { answerEvents, goTo, optionsOf, PAGE_SIZE, promptOf } from './render';
+import type { EngineInput } from './types';
+
+const SKIP_WORDS = ['skip', 'bo qua', 'khong tra loi', 'next'];
+/** Free text kept in a variable is capped: we store as little as possible. */
+const MAX_STORED = 200;
+
+/** Show the current waiting node again (or the main menu when there is none). */
+export function rerender(ctx: Ctx): void {
+  const node = ctx.state.node ? ctx.flows.nodes[ctx.state.node] : undefined;
+  if (!node) return goTo(ctx, NODES.mainMenu, false);
+  ctx.replies.push(promptOf(ctx, node));
+}
+
+function reprompt(ctx: Ctx, node: CompiledNode): void {
+  const { options } = optionsOf(ctx, node);
+  ctx.replies.push(options.length > 0
+    ? { key: 'cmd.reprompt', text: t(ctx, 'cmd.reprompt'), options }
+    : { key: 'cmd.reprompt', text: t(ctx, 'cmd.reprompt') });
+}
+
+/** Store a province and go on. */
+function chooseProvince(ctx: Ctx, node: CompiledNode | undefined, code: string): void {
+  const name = node?.var ?? 'province';
+  ctx.state.vars[name] = code;
+  delete ctx.state.vars._page;
+  ctx.events.push({ type: 'province', province: code });
+  if (node) answerEvents(ctx, { ...node, var: name }, code);
+  goTo(ctx, node?.next ?? NODES.services);
+}
+
+/** Free text outside a menu (or not matching it): topic keywords, a province name, else the menu. */
+export function handleFreeText(ctx: Ctx, input: EngineInput, atRest: boolean, menuChoices = true): void {
+  const typed = input.kind === 'text' ? (input.text ?? '') : '';
+  const payload = input.kind === 'choice' ? (input.payload ?? '') : '';
+  const main = ctx.flows.nodes[NODES.mainMenu];
+  // A main-menu choice works from anywhere (stale buttons, "3" typed after an end node).
+  if (main && atRest && menuChoices) {
+    const opts = main.options ?? [];
+    const i = payload ? opts.findIndex((o) => o.payload === payload) : matchOption(optionsOf(ctx, main).options, typed, optionsOf(ctx, main).alt);
+    const next = i >= 0 ? opts[i]?.next : undefined;
+    if (next) return goTo(ctx, next);
+  }
+  if (payload.startsWith('p:')) return chooseProvince(ctx, undefined, payload.slice(2));
+  if (typed) {
+    const topic = matchTopic(ctx.flows.topics, typed);
+    if (topic) return goTo(ctx, topic.next);
+    const province = matchProvince(ctx.flows.provinces, typed);
+    if (province) return chooseProvince(ctx, undefined, province.code);
+  }
+  const node = ctx.state.node ? ctx.flows.nodes[ctx.state.node] : undefined;
+  if (atRest || !node) return goTo(ctx, NODES.mainMenu, false);
+  reprompt(ctx, node);
+}
+
+/** Handle an input at the node the conversation waits on. */
+export function handleAtNode(ctx: Ctx, input: EngineInput): void {
+  const node = ctx.flows.nodes[ctx.state.node ?? ''];
+  if (!node) return handleFreeText(ctx, input, true);
+  const typed = input.kind === 'text' ? (input.text ?? '') : '';
+  const { options, alt } = optionsOf(ctx, node);
+  const i = input.kind === 'choice'
+    ? options.findIndex((o) => o.payload === input.payload)
+    : matchOption(options, typed, alt);
+  const chosen = i >= 0 ? options[i] : undefined;
+  // End and handoff nodes offer one button ("Main menu" / "Cancel request"); else text is free.
+  if (node.type === 'end' || node.type === 'handoff') {
+    if (chosen?.payload === 'menu') return goTo(ctx, NODES.mainMenu, false);
+    if (chosen?.payload === 'cancel') {
+      ctx.events.push({ type: 'handoff_cancel' });
+      ctx.replies.push({ key: 'cmd.handoff_cancelled', text: t(ctx, 'cmd.handoff_cancelled') });
+      return goTo(ctx, NODES.mainMenu, false);
+    }
+    return handleFreeText(ctx, input, true);
+  }
+  const flowOpt = chosen ? node.options?.find((o) => o.payload === chosen.payload) : undefined;
+
+  if (node.type === 'menu') {
+    if (flowOpt?.next) return goTo(ctx, flowOpt.next);
+    return handleFreeText(ctx, input, false);
+  }
+  if (node.type === 'language') {
+    const lang = chosen?.payload.startsWith('lang:') ? chosen.payload.slice(5) : undefined;
+    if (!lang) return handleFreeText(ctx, input, false);
+    ctx.state.lang = lang;
+    ctx.events.push({ type: 'language', lang });
+    return goTo(ctx, node.next ?? NODES.mainMenu);
+  }
+  if (node.type === 'province_picker') {
+    if (chosen?.payload === 'more') {
+      // Wrap around after the last page, so "more" always shows something.
+      const pages = Math.max(1, Math.ceil(ctx.flows.provinces.length / PAGE_SIZE));
+      ctx.state.vars._page = String((Number(ctx.state.vars._page ?? '0') + 1) % pages);
+      ctx.replies.push(promptOf(ctx, node));
+      return;
+    }
+    if (chosen?.payload === 'skip' || (node.skippable && SKIP_WORDS.includes(fold(typed)))) {
+      answerEvents(ctx, node, null);
+      return goTo(ctx, node.next ?? NODES.mainMenu);
+    }
+    if (chosen?.payload.startsWith('p:')) return chooseProvince(ctx, node, chosen.payload.slice(2));
+    const p = typed ? matchProvince(ctx.flows.provinces, typed) : null;
+    if (p) return chooseProvince(ctx, node, p.code);
+    return handleFreeText(ctx, input, false);
+  }
+  // ask
+  const skipped = chosen?.payload === 'skip' || (node.skippable && !chosen && SKIP_WORDS.includes(fold(typed)));
+  if (skipped) {
+    answerEvents(ctx, node, null);
+    return goTo(ctx, node.next ?? NODES.mainMenu);
+  }
+  if (chosen && flowOpt) {
+    const value = flowOpt.value ?? flowOpt.payload;
+    if (node.var) ctx.state.vars[node.var] = value;
+    answerEvents(ctx, node, value);
+    return goTo(ctx, flowOpt.next ?? node.next ?? NODES.mainMenu);
+  }
+  if (node.input === 'text' && typed.trim()) {
+    const value = typed.trim().slice(0, MAX_STORED);
+    if (node.var) ctx.state.vars[node.var] = value;
+    answerEvents(ctx, node, value);
+    return goTo(ctx, node.next ?? NODES.mainMenu);
+  }
+  return handleFreeText(ctx, input, false);
+}

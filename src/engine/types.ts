@@ -1,0 +1,77 @@
+/**
+ * The engine's public data shapes. The caller (conversations/) persists ConversationState,
+ * sends the Replies and acts on the EngineEvents; the engine itself does no I/O.
+ */
+
+/** Per-conversation state, persisted by the caller between two inputs. */
+export interface ConversationState {
+  /** Language of the replies, 'vi' by default. */
+  lang: string;
+  /** Node id waiting for input; null = fresh, nothing asked yet. */
+  node: string | null;
+  /** Answers (role, ageGroup, province, …). Keys starting with "_" are engine bookkeeping (paging). */
+  vars: Record<string, string>;
+  /** Back history of waiting nodes (most recent last). */
+  stack: string[];
+  /** The privacy notice was shown in this conversation. */
+  privacyShown: boolean;
+  /** Epoch ms of the previous input, for the inactivity restart. */
+  lastActivityAt: number | null;
+  /** Set ONLY by the caller (handoff); the engine reads it to relay instead of answering. */
+  status: 'bot' | 'queued' | 'with_counsellor';
+}
+
+/** One thing the person did. @example { kind: 'text', text: 'chào', channel: 'zalo' } */
+export interface EngineInput {
+  kind: 'text' | 'choice' | 'media';
+  text?: string;
+  payload?: string;
+  channel: 'telegram' | 'zalo' | 'webchat';
+}
+
+/** Settings the caller passes in; the hotline number is never invented, only configured. */
+export interface EngineConfig {
+  hotlineNumber?: string;
+  inactivityMs: number;
+  defaultLang: string;
+}
+
+/** A button offered with a reply; payload is short ASCII (≤ 64 bytes, Telegram's limit). */
+export interface ReplyOption {
+  label: string;
+  payload: string;
+}
+
+/** One message to send. `key` names the text it came from (tests and transcripts assert on it). */
+export interface Reply {
+  key: string;
+  text: string;
+  options?: ReplyOption[];
+  emergency?: boolean;
+}
+
+/** What happened, for case metadata and handoff. Never carries text except `relay`. */
+export type EngineEvent =
+  | { type: 'danger'; rule: string }
+  | { type: 'topic'; topic: string }
+  | { type: 'province'; province: string }
+  | { type: 'referral'; province: string; categories: string[] }
+  | { type: 'answer'; name: 'role' | 'ageGroup' | 'gender' | 'province'; value: string }
+  | { type: 'handoff_requested'; answers: Record<string, string> }
+  | { type: 'handoff_cancel' }
+  | { type: 'relay'; text: string }
+  | { type: 'safe_time'; value: string }
+  | { type: 'feedback'; value: 'helped' | 'not_helped' | 'skipped' }
+  | { type: 'language'; lang: string }
+  | { type: 'exit' }
+  | { type: 'error'; code: string };
+
+/** The result of one step: the next state, what to send, what happened. */
+export interface StepResult {
+  state: ConversationState;
+  replies: Reply[];
+  events: EngineEvent[];
+}
+
+/** Answer names that are reported as `answer` events (case metadata, bucketed values only). */
+export const ANSWER_NAMES = ['role', 'ageGroup', 'gender', 'province'] as const;

@@ -1,0 +1,153 @@
+/**
+ * Turn parsed content files into a FlowSet: schema-check each file (zod), give nodes their
+ * global ids ("<flow>.<node>"), resolve references, flatten texts. Pure: the files were
+ * read by load.ts, and tests can pass in-memory data.
+ */
+import type { z } from 'zod';
+import {
+  FlowFileSchema, LegalFileSchema, TextFileSchema,
+  buildDangerLexicon, DangerFileSchema, ProvincesFileSchema, DirectoryFileSchema, parseKeywords,
+  type CompiledNode, type DangerFile, type DirectoryEntry, type FlowFile, type FlowSet, type LegalEntry, type Province,
+} from '../engine';
+import type { Issue } from './issues';
+
+/** One parsed file. `data` is whatever the YAML parser produced. */
+export interface Source {
+  file: string;
+  data: unknown;
+}
+
+/** All content, parsed but not yet checked. */
+export interface RawSources {
+  /** flow id (file name) → file */
+  flows: Array<Source & { id: string }>;
+  texts: Array<Source & { lang: string }>;
+  legal: Source[];
+  danger: Source[];
+  provinces?: Source;
+  /** national.yaml and services/*.yaml */
+  directory: Source[];
+}
+
+/** Where each compiled thing came from, for precise messages. */
+export interface Origins {
+  nodeFile: Record<string, string>;
+  flowFiles: Record<string, FlowFile>;
+  textFile: Record<string, Record<string, string>>;
+  directoryFile: Record<string, string>;
+  topicFile: Record<string, string>;
+}
+
+/** Turn zod issues into ours, naming a node by its id where the path points into `nodes`. */
+export function zodIssues(file: string, err: z.ZodError, data: unknown): Issue[] {
+  return err.issues.map((zi) => {
+    const path = zi.path.map(String);
+    let where: string | undefined;
+    const arr = path[0] === 'nodes' || path[0] === 'entries' ? (data as Record<string, unknown[]>)?.[path[0]] : undefined;
+    const item = arr?.[Number(path[1])] as { id?: unknown } | undefined;
+    if (item && typeof item.id === 'string') {
+      where = `${path[0] === 'nodes' ? 'node' : 'entry'} '${item.id}'`;
+      path.splice(0, 2);
+    }
+    const at = path.length ? `${path.join('.')}: ` : '';
+    return where ? { file, where, message: at + zi.message } : { file, message: at + zi.message };
+  });
+}
+
+/** A ref is "node" (same flow) or "flow.node". */
+export function resolveRef(flow: string, ref: string): string {
+  return ref.includes('.') ? ref : `${flow}.${ref}`;
+}
+
+function flatten(prefix: string, v: unknown, out: Record<string, unknown>): void {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, sub] of Object.entries(v)) flatten(prefix ? `${prefix}.${k}` : k, sub, out);
+  } else out[prefix] = v;
+}
+
+/** Compile everything; schema errors are collected, never thrown. */
+export function compile(src: RawSources): { flowSet: FlowSet; origins: Origins; errors: Issue[] } {
+  const errors: Issue[] = [];
+  const origins: Origins = { nodeFile: {}, flowFiles: {}, textFile: {}, directoryFile: {}, topicFile: {} };
+  const texts: Record<string, Record<string, string>> = {};
+  for (const s of src.texts) {
+    const r = TextFileSchema.safeParse(s.data ?? {});
+    if (!r.success) { errors.push(...zodIssues(s.file, r.error, s.data)); continue; }
+    const flat: Record<string, unknown> = {};
+    flatten('', r.data, flat);
+    const into = (texts[s.lang] ??= {});
+    const files = (origins.textFile[s.lang] ??= {});
+    for (const [k, v] of Object.entries(flat)) {
+      if (typeof v !== 'string') { errors.push({ file: s.file, where: `key '${k}'`, message: 'text must be a string' }); continue; }
+      if (into[k] !== undefined) errors.push({ file: s.file, where: `key '${k}'`, message: `duplicate key (also in ${files[k]})` });
+      into[k] = v.trim();
+      files[k] = s.file;
+    }
+  }
+
+  const nodes: Record<string, CompiledNode> = {};
+  const rawTopics: Array<{ id: string; next: string; keywords: string }> = [];
+  for (const f of src.flows) {
+    const r = FlowFileSchema.safeParse(f.data);
+    if (!r.success) { errors.push(...zodIssues(f.file, r.error, f.data)); continue; }
+    origins.flowFiles[f.id] = r.data;
+    for (const n of r.data.nodes) {
+      const id = `${f.id}.${n.id}`;
+      if (nodes[id]) errors.push({ file: f.file, where: `node '${n.id}'`, message: 'duplicate node id' });
+      nodes[id] = {
+        ...n, id, flow: f.id,
+        next: n.next ? resolveRef(f.id, n.next) : undefined,
+        options: n.options?.map((o) => ({ ...o, next: o.next ? resolveRef(f.id, o.next) : undefined })),
+      };
+      origins.nodeFile[id] = f.file;
+    }
+    for (const tp of r.data.topics ?? []) {
+      rawTopics.push({ id: tp.id, keywords: tp.keywords, next: resolveRef(f.id, tp.next) });
+      origins.topicFile[tp.id] = f.file;
+    }
+  }
+  const topics = rawTopics.map((tp) => ({
+    id: tp.id, next: tp.next,
+    keywords: Object.values(texts).flatMap((l) => (l[tp.keywords] ? parseKeywords(l[tp.keywords] as string) : [])),
+  }));
+
+  const legal: Record<string, LegalEntry> = {};
+  for (const s of src.legal) {
+    const r = LegalFileSchema.safeParse(s.data);
+    if (!r.success) { errors.push(...zodIssues(s.file, r.error, s.data)); continue; }
+    for (const e of r.data.entries) {
+      if (legal[e.id]) errors.push({ file: s.file, where: `entry '${e.id}'`, message: 'duplicate legal entry id' });
+      legal[e.id] = e;
+      origins.nodeFile[`legal:${e.id}`] = s.file;
+    }
+  }
+
+  const dangerFiles: DangerFile[] = [];
+  for (const s of src.danger) {
+    const r = DangerFileSchema.safeParse(s.data);
+    if (r.success) dangerFiles.push(r.data as DangerFile);
+    else errors.push(...zodIssues(s.file, r.error, s.data));
+  }
+
+  let provinces: Province[] = [];
+  if (!src.provinces) errors.push({ file: 'content/directory/provinces.yaml', message: 'file missing' });
+  else {
+    const r = ProvincesFileSchema.safeParse(src.provinces.data);
+    if (r.success) provinces = r.data.provinces as Province[];
+    else errors.push(...zodIssues(src.provinces.file, r.error, src.provinces.data));
+  }
+
+  const directory: DirectoryEntry[] = [];
+  for (const s of src.directory) {
+    const r = DirectoryFileSchema.safeParse(s.data);
+    if (!r.success) { errors.push(...zodIssues(s.file, r.error, s.data)); continue; }
+    for (const e of r.data.entries as DirectoryEntry[]) {
+      directory.push(e);
+      origins.directoryFile[e.id] = s.file;
+    }
+  }
+
+  const languages = Object.keys(texts).sort((a, b) => (a === 'vi' ? -1 : b === 'vi' ? 1 : a.localeCompare(b)));
+  const flowSet: FlowSet = { nodes, texts, languages, legal, topics, danger: buildDangerLexicon(dangerFiles), provinces, directory };
+  return { flowSet, origins, errors };
+}

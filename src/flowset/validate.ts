@@ -1,0 +1,155 @@
+/**
+ * Cross-checks that follow the schemas (STYLE habit 5): references, text keys, channel
+ * limits, reachability, a way back to the menu, neutral first lines, legal sources.
+ */
+import { ENGINE_TEXT_KEYS, MAX_TEXT, NODES, PAGE_SIZE, REFERENCE_LANG, fold, type CompiledNode, type FlowSet } from '../engine';
+import type { Origins } from './compile';
+import type { Issue } from './issues';
+
+/** Most options any channel shows well (Zalo numbered lines, Telegram keyboards). */
+export const MAX_OPTIONS = 10;
+
+/**
+ * Words that must not appear in the first line of a reply: phones show it on the lock
+ * screen, where someone else may read it. Folded (no diacritics). The emergency reply is exempt.
+ */
+export const NON_NEUTRAL = [
+  'bao luc', 'bao hanh', 'xam hai', 'cong an', 'canh sat', 'hiep dam', 'cuong dam', 'quay roi', 'mua ban nguoi',
+  'danh dap', 'xam pham', 'violence', 'violent', 'abuse', 'abusive', 'police', 'rape', 'harass', 'assault',
+  'trafficking', 'domestic',
+];
+
+/** Keys whose text is never the first line of a reply. */
+function exemptFromNeutral(key: string, labelKeys: Set<string>): boolean {
+  return key === 'emergency' || key.startsWith('kw.') || labelKeys.has(key) || key === 'lang.name';
+}
+
+const REQUIRED: Record<string, Array<'text' | 'next' | 'options' | 'entry'>> = {
+  message: ['text', 'next'], menu: ['text', 'options'], ask: ['text'], handoff: ['text'], goto: ['next'],
+  end: ['text'], exit: [], services: ['next'], legal: ['entry', 'next'], province_picker: ['text', 'next'], language: ['text', 'next'],
+};
+
+/** Outgoing edges of a node; end, exit and a final handoff lead back to the menu by design. */
+export function edges(n: CompiledNode): string[] {
+  const out = [n.next, ...(n.options ?? []).map((o) => o.next)].filter((x): x is string => !!x);
+  if (n.type === 'end' || n.type === 'exit' || (n.type === 'handoff' && !n.next)) out.push(NODES.mainMenu);
+  return out;
+}
+
+function reach(starts: string[], adj: Record<string, string[]>): Set<string> {
+  const seen = new Set<string>();
+  const todo = [...starts];
+  while (todo.length) {
+    const id = todo.pop() as string;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    todo.push(...(adj[id] ?? []));
+  }
+  return seen;
+}
+
+/** Run every cross-check. Returns errors and warnings; never throws. */
+export function validate(fs: FlowSet, o: Origins): { errors: Issue[]; warnings: Issue[]; coverage: Record<string, number> } {
+  const errors: Issue[] = [];
+  const warnings: Issue[] = [];
+  const vi = fs.texts[REFERENCE_LANG] ?? {};
+  const viFile = `content/texts/${REFERENCE_LANG}`;
+  const at = (id: string) => ({ file: o.nodeFile[id] ?? 'flows', where: `node '${id.split('.').slice(1).join('.')}'` });
+  const used = new Map<string, Issue>();
+  const labelKeys = new Set<string>(['opt.main_menu', 'opt.back', 'opt.skip', 'opt.more', 'opt.cancel']);
+  const useKey = (key: string, where: Issue) => {
+    if (!used.has(key)) used.set(key, where);
+  };
+
+  for (const k of ENGINE_TEXT_KEYS) useKey(k, { file: viFile, message: 'engine text' });
+  for (const n of Object.values(fs.nodes)) {
+    const w = at(n.id);
+    for (const f of REQUIRED[n.type] ?? []) {
+      const v = n[f];
+      if (v === undefined || (Array.isArray(v) && v.length === 0)) errors.push({ ...w, message: `${n.type} node needs '${f}'` });
+    }
+    if (n.type === 'ask' && !n.next && (n.options ?? []).some((op) => !op.next)) errors.push({ ...w, message: "ask node needs 'next' (or a next on every option)" });
+    if (n.type === 'ask' && !n.options?.length && n.input !== 'text') errors.push({ ...w, message: "ask node needs options or input: text" });
+    if (n.type === 'menu') (n.options ?? []).forEach((op, i) => { if (!op.next) errors.push({ ...w, message: `option ${i + 1} ('${op.payload}') needs 'next'` }); });
+    if (n.text) useKey(n.text, { ...w, message: '' });
+    const refs: Array<[string, string | undefined]> = [['next', n.next], ...(n.options ?? []).map((op, i) => [`option ${i + 1}`, op.next] as [string, string | undefined])];
+    for (const [what, ref] of refs) if (ref && !fs.nodes[ref]) errors.push({ ...w, message: `${what}: unknown node '${ref}'` });
+    const payloads = new Set<string>();
+    for (const op of n.options ?? []) {
+      useKey(op.label, { ...w, message: '' });
+      labelKeys.add(op.label);
+      if (payloads.has(op.payload)) errors.push({ ...w, message: `duplicate payload '${op.payload}'` });
+      payloads.add(op.payload);
+    }
+    const count = n.type === 'province_picker' ? PAGE_SIZE + 2 : (n.options?.length ?? 0) + (n.skippable ? 1 : 0);
+    if (count > MAX_OPTIONS) errors.push({ ...w, message: `${count} options: channels allow at most ${MAX_OPTIONS}` });
+    if (n.type === 'legal' && n.entry && !fs.legal[n.entry]) errors.push({ ...w, message: `unknown legal entry '${n.entry}'` });
+    if (n.type === 'menu' || n.type === 'ask') {
+      for (const [lang, tx] of Object.entries(fs.texts)) {
+        const len = (tx[n.text ?? ''] ?? '').length + (n.options ?? []).reduce((s, op) => s + (tx[op.label] ?? vi[op.label] ?? '').length + 5, 0);
+        if (len > MAX_TEXT) errors.push({ ...w, message: `${lang}: text with numbered options is ${len} characters (limit ${MAX_TEXT})` });
+      }
+    }
+  }
+  for (const tp of fs.topics) {
+    if (!fs.nodes[tp.next]) errors.push({ file: o.topicFile[tp.id] ?? 'flows', where: `topic '${tp.id}'`, message: `unknown node '${tp.next}'` });
+    if (tp.keywords.length === 0) errors.push({ file: o.topicFile[tp.id] ?? 'flows', where: `topic '${tp.id}'`, message: 'no keywords (unknown text key?)' });
+  }
+  for (const [id, e] of Object.entries(fs.legal)) {
+    const w = { file: o.nodeFile[`legal:${id}`] ?? 'content/legal', where: `entry '${id}'` };
+    if (typeof e.text === 'string') useKey(e.text, { ...w, message: '' });
+    for (const [lang, tx] of Object.entries(fs.texts)) {
+      const body = typeof e.text === 'string' ? (tx[e.text] ?? vi[e.text] ?? '') : (e.text[lang] ?? e.text.vi);
+      if (body.length + 200 > MAX_TEXT) errors.push({ ...w, message: `${lang}: text with source line is over ${MAX_TEXT} characters` });
+      if (typeof e.text !== 'string') checkNeutral(body, { ...w, message: lang }, errors);
+    }
+  }
+
+  // Text keys: exist in vi, no key only in another language, channel limit, neutral first line.
+  for (const [key, where] of used) {
+    if (vi[key] === undefined) errors.push({ ...where, message: `unknown text key '${key}' (no ${REFERENCE_LANG} text)` });
+  }
+  for (const [lang, tx] of Object.entries(fs.texts)) {
+    const file = (k: string) => o.textFile[lang]?.[k] ?? `content/texts/${lang}`;
+    for (const [key, value] of Object.entries(tx)) {
+      if (lang !== REFERENCE_LANG && vi[key] === undefined) errors.push({ file: file(key), where: `key '${key}'`, message: `missing ${REFERENCE_LANG} text` });
+      if (value.length > MAX_TEXT) errors.push({ file: file(key), where: `key '${key}'`, message: `${value.length} characters (limit ${MAX_TEXT})` });
+      if (!exemptFromNeutral(key, labelKeys)) checkNeutral(value, { file: file(key), where: `key '${key}'`, message: '' }, errors);
+    }
+  }
+  const coverage: Record<string, number> = {};
+  for (const lang of fs.languages.filter((l) => l !== REFERENCE_LANG)) {
+    const keys = Object.keys(vi);
+    const have = keys.filter((k) => fs.texts[lang]?.[k] !== undefined);
+    coverage[lang] = keys.length ? Math.round((have.length / keys.length) * 1000) / 10 : 100;
+    for (const k of keys) if (fs.texts[lang]?.[k] === undefined) warnings.push({ file: `content/texts/${lang}`, where: `key '${k}'`, message: `missing ${lang} text (falls back to ${REFERENCE_LANG})` });
+  }
+  if (!fs.texts.en) warnings.push({ file: 'content/texts/en', message: 'no English texts' });
+
+  // Graph: every well-known node exists; everything reachable; everything leads back to the menu.
+  for (const id of Object.values(NODES)) if (!fs.nodes[id]) errors.push({ file: `flows/${id.split('.')[0]}.yaml`, where: `node '${id.split('.')[1]}'`, message: 'required node missing' });
+  const adj: Record<string, string[]> = {};
+  const rev: Record<string, string[]> = {};
+  for (const n of Object.values(fs.nodes)) {
+    adj[n.id] = edges(n);
+    for (const to of adj[n.id] ?? []) (rev[to] ??= []).push(n.id);
+  }
+  const roots = [...Object.values(NODES), ...Object.values(fs.nodes).filter((n) => n.entryPoint).map((n) => n.id), ...fs.topics.map((tp) => tp.next)];
+  const reachable = reach(roots, adj);
+  const back = reach([NODES.mainMenu], rev);
+  for (const n of Object.values(fs.nodes)) {
+    if (!reachable.has(n.id)) errors.push({ ...at(n.id), message: 'unreachable node (no path from the main menu or an entry point)' });
+    if (!back.has(n.id)) errors.push({ ...at(n.id), message: `no way back to the menu (${NODES.mainMenu})` });
+  }
+
+  for (const e of fs.directory) {
+    if (!e.verified) warnings.push({ file: o.directoryFile[e.id] ?? 'content/directory', where: `entry '${e.id}'`, message: 'unverified directory entry (shown marked as unverified)' });
+  }
+  return { errors, warnings, coverage };
+}
+
+function checkNeutral(value: string, where: Issue, errors: Issue[]): void {
+  const first = ` ${fold(value.split('\n')[0] ?? '')} `;
+  const bad = NON_NEUTRAL.find((w) => first.includes(` ${w} `) || first.includes(` ${w}s `));
+  if (bad) errors.push({ ...where, message: `${where.message ? where.message + ': ' : ''}first line is not neutral ('${bad}'): someone else may see it on the lock screen` });
+}

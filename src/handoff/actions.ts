@@ -1,0 +1,225 @@
+/**
+ * What counsellors and managers do: claim (atomic), release, transfer/reassign, close with
+ * a disposition, block, follow-ups, presence; and the read views the console shows.
+ * Every result is a typed Result; console/routes.ts maps codes to HTTP statuses.
+ */
+import { createHash } from 'node:crypto';
+import type { Core } from './core';
+import { inSafeWindow, isOpen } from './officeHours';
+import type { LiveMessage } from './relay';
+import { CaseNoteModel, FollowUpModel, HandoffCaseDoc, HandoffCaseModel, PresenceModel, QueueAnswers, HandoffLockModel, takeOnce } from './store';
+import type { Disposition, Result } from './types';
+
+/** A queue row as the console shows it (no text, no name, no phone). */
+export interface QueueView { hid: string; position: number; channel: string; lang: string; danger: boolean; waitingSince: Date; waitedMs: number; answers: QueueAnswers }
+/** An open case of a counsellor. */
+export interface CaseView { hid: string; channel: string; lang: string; danger: boolean; claimedAt: Date | null; personLeft: boolean; answers: QueueAnswers; counsellorId: string | null; fromFollowUp: boolean }
+/** A follow-up request as the console shows it. */
+export interface FollowUpView { fid: string; channel: string; lang: string; window: string; createdAt: Date; danger: boolean; claimable: boolean }
+/** Manager overview. */
+export interface Overview { counsellors: { username: string; online: boolean; load: number; limit: number }[]; queue: QueueView[]; active: CaseView[] }
+
+/** The counsellor actions (part of HandoffService). */
+export interface HandoffActions {
+  queue(now?: Date): Promise<QueueView[]>;
+  myCases(username: string): Promise<CaseView[]>;
+  claim(username: string, hid: string): Promise<Result<{ case: CaseView }>>;
+  messages(username: string, hid: string, afterSeq?: number): Promise<Result<{ messages: LiveMessage[] }>>;
+  send(username: string, hid: string, text: string): Promise<Result<{ seq: number }>>;
+  release(username: string, hid: string): Promise<Result>;
+  transfer(actor: string, hid: string, to: string, opts?: { asManager?: boolean }): Promise<Result<{ from: string }>>;
+  close(username: string, hid: string, d: Disposition, note?: string): Promise<Result<{ danger: boolean }>>;
+  caseOf(hid: string): Promise<HandoffCaseDoc | null>;
+  block(actor: string, hid: string, hours: number): Promise<Result<{ until: Date; pid: string }>>;
+  followUps(now?: Date): Promise<FollowUpView[]>;
+  claimFollowUp(username: string, fid: string, now?: Date): Promise<Result<{ case: CaseView }>>;
+  setOnline(username: string, role: string, online: boolean): Promise<void>;
+  heartbeat(username: string, role: string): Promise<void>;
+  overview(): Promise<Overview>;
+  lineOpen(now?: Date): boolean;
+}
+
+const answersOf = (c: HandoffCaseDoc): QueueAnswers => {
+  const a = (c.answers ?? {}) as Partial<QueueAnswers>;
+  return { role: a.role ?? null, ageGroup: a.ageGroup ?? null, province: a.province ?? null, topics: a.topics ?? [] };
+};
+const caseView = (c: HandoffCaseDoc): CaseView => ({
+  hid: c.hid, channel: c.channel, lang: c.lang, danger: c.danger, claimedAt: c.claimedAt ?? null, personLeft: !!c.personLeft,
+  answers: answersOf(c), counsellorId: c.counsellorId ?? null, fromFollowUp: !!c.fromFollowUp,
+});
+
+/** Build the actions over the shared core. */
+export function createActions(core: Core): HandoffActions {
+  const { relay, feed } = core;
+  const own = async (username: string, hid: string) => {
+    const c = await HandoffCaseModel.findOne({ hid }).lean<HandoffCaseDoc>();
+    if (!c || c.status !== 'active') return { c: null, code: 'not_found' as const };
+    if (c.counsellorId !== username) return { c: null, code: 'forbidden' as const };
+    return { c, code: null };
+  };
+
+  async function queue(now = new Date()): Promise<QueueView[]> {
+    const q = await core.queued();
+    return q.map((c, i) => ({ hid: c.hid, position: i + 1, channel: c.channel, lang: c.lang, danger: c.danger, waitingSince: c.waitingSince, waitedMs: now.getTime() - c.waitingSince.getTime(), answers: caseView(c).answers }));
+  }
+
+  async function claim(username: string, hid: string, joinedKey = 'live.joined'): Promise<Result<{ case: CaseView }>> {
+    const st = await core.staffing();
+    const limit = st.limits[username] ?? (await PresenceModel.findOne({ username }).lean())?.caseloadLimit ?? core.cfg.caseloadLimit;
+    if ((st.load[username] ?? 0) >= limit) return { ok: false, code: 'caseload_full' };
+    const now = new Date();
+    const q = await HandoffCaseModel.findOne({ hid }).lean<HandoffCaseDoc>();
+    if (!q) return { ok: false, code: 'not_found' };
+    if (q.status !== 'queued') return { ok: false, code: 'conflict' };
+    // The atomic gate: of two counsellors clicking at once, exactly one inserts this key.
+    if (!(await takeOnce(`claim:${hid}:${q.gen ?? 0}`))) return { ok: false, code: 'conflict' };
+    await HandoffCaseModel.updateOne({ hid }, { $set: { status: 'active', counsellorId: username, claimedAt: now, lastCounsellorAt: now, updatedAt: now } });
+    const c = { ...q, status: 'active' as const, counsellorId: username, claimedAt: now };
+    if (!(await core.move(c, 'queued', 'with_counsellor', 'claim', username))) {
+      // The person cancelled or left in the same instant: their move won.
+      await HandoffCaseModel.updateOne({ hid }, { $set: { status: 'ended', outcome: 'cancelled', endedAt: now, updatedAt: now } });
+      await feed.publish({ kind: 'queue', hid, counsellors: [] });
+      return { ok: false, code: 'conflict' };
+    }
+    await core.say(c.pid, [await core.text(c.pid, joinedKey)]);
+    await relay.add(hid, c.pid, 'system', 'joined', username, now);
+    await core.record(c.pid, { type: 'claimed', at: now, danger: c.danger });
+    await feed.publish({ kind: 'queue', hid, counsellors: [username] });
+    return { ok: true, case: caseView(c) };
+  }
+
+  async function release(username: string, hid: string): Promise<Result> {
+    const { c, code } = await own(username, hid);
+    if (!c) return { ok: false, code };
+    if (!(await takeOnce(`release:${hid}:${c.gen ?? 0}`))) return { ok: false, code: 'conflict' };
+    await HandoffCaseModel.updateOne({ hid }, { $set: { status: 'queued', counsellorId: null, claimedAt: null, updatedAt: new Date(), gen: (c.gen ?? 0) + 1 } });
+    await core.move(c, 'with_counsellor', 'queued', 'release', null);
+    await relay.add(hid, c.pid, 'system', 'released', username);
+    await core.say(c.pid, [await core.positionText(c, 'live.released')]);
+    await feed.publish({ kind: 'queue', hid, counsellors: [username] });
+    return { ok: true };
+  }
+
+  async function transfer(actor: string, hid: string, to: string, opts: { asManager?: boolean } = {}): Promise<Result<{ from: string }>> {
+    const c = await HandoffCaseModel.findOne({ hid, status: 'active' }).lean<HandoffCaseDoc>();
+    if (!c || !c.counsellorId) return { ok: false, code: 'not_found' };
+    if (!opts.asManager && c.counsellorId !== actor) return { ok: false, code: 'forbidden' };
+    if (to === c.counsellorId) return { ok: false, code: 'invalid' };
+    const st = await core.staffing();
+    if (!st.online.includes(to)) return { ok: false, code: 'not_online' };
+    if ((st.load[to] ?? 0) >= (st.limits[to] ?? core.cfg.caseloadLimit)) return { ok: false, code: 'caseload_full' };
+    const from = c.counsellorId;
+    if (!(await takeOnce(`xfer:${hid}:${c.xfers ?? 0}`))) return { ok: false, code: 'conflict' };
+    await HandoffCaseModel.updateOne({ hid }, { $set: { counsellorId: to, lastCounsellorAt: new Date(), updatedAt: new Date(), xfers: (c.xfers ?? 0) + 1 } });
+    if (!c.personLeft) {
+      await core.move(c, 'with_counsellor', 'with_counsellor', 'transfer', to);
+      await core.say(c.pid, [await core.text(c.pid, 'live.transferred')]);
+    }
+    await relay.add(hid, c.pid, 'system', 'transferred', to);
+    await feed.publish({ kind: 'case', hid, counsellors: [from, to] });
+    return { ok: true, from };
+  }
+
+  async function close(username: string, hid: string, d: Disposition, note?: string): Promise<Result<{ danger: boolean }>> {
+    const { c, code } = await own(username, hid);
+    if (!c) return { ok: false, code };
+    const now = new Date();
+    if (!(await takeOnce(`end:${hid}`))) return { ok: false, code: 'conflict' };
+    await HandoffCaseModel.updateOne({ hid }, { $set: { status: 'ended', outcome: 'closed', endedAt: now, updatedAt: now } });
+    await core.record(c.pid, { type: 'closed', at: now, danger: c.danger, disposition: d });
+    if (note && note.trim()) {
+      await CaseNoteModel.updateOne({ hid }, { $set: { hid, pid: c.pid, author: username, noteSealed: core.deps.cipher.seal(note.trim()), createdAt: now, deleteAfter: new Date(now.getTime() + core.cfg.caseNoteRetentionDays * 86_400_000) } }, { upsert: true });
+    }
+    await relay.purge(hid);
+    if (!c.personLeft && (await core.move(c, 'with_counsellor', 'bot', 'close', null))) {
+      await core.say(c.pid, [await core.text(c.pid, 'live.closed')]);
+      try { await core.deps.conversations.enterNode(c.pid, core.nodes.feedback); } catch { /* the conversation may have expired */ }
+    }
+    await feed.publish({ kind: 'case', hid, counsellors: [username] });
+    return { ok: true, danger: c.danger };
+  }
+
+  async function block(actor: string, hid: string, hours: number): Promise<Result<{ until: Date; pid: string }>> {
+    if (!(hours > 0 && hours <= 24 * 30)) return { ok: false, code: 'invalid' };
+    const c = await HandoffCaseModel.findOne({ hid }).lean<HandoffCaseDoc>();
+    if (!c) return { ok: false, code: 'not_found' };
+    const until = new Date(Date.now() + hours * 3_600_000);
+    await core.deps.conversations.setBlockedUntil(c.pid, until);
+    return { ok: true, until, pid: c.pid };
+  }
+
+  async function followUps(now = new Date()): Promise<FollowUpView[]> {
+    const rows = await FollowUpModel.find({ status: 'open' }).sort({ createdAt: 1 }).lean();
+    return rows.map((f) => ({ fid: f.fid, channel: f.channel, lang: f.lang, window: f.window, createdAt: f.createdAt, danger: !!f.danger, claimable: inSafeWindow(core.hours, f.window, now) }));
+  }
+
+  async function claimFollowUp(username: string, fid: string, now = new Date()): Promise<Result<{ case: CaseView }>> {
+    const f = await FollowUpModel.findOne({ fid, status: 'open' }).lean();
+    if (!f) return { ok: false, code: 'not_found' };
+    if (!inSafeWindow(core.hours, f.window, now)) return { ok: false, code: 'outside_window' };
+    if (!(await takeOnce(`followup:${fid}`))) return { ok: false, code: 'conflict' };
+    await FollowUpModel.updateOne({ fid }, { $set: { status: 'claimed', claimedBy: username, updatedAt: now } });
+    const reopen = async () => { await FollowUpModel.updateOne({ fid }, { $set: { status: 'open', claimedBy: null, updatedAt: new Date() } }); await HandoffLockModel.deleteOne({ key: `followup:${fid}` }); };
+    if (await HandoffCaseModel.exists({ pid: f.pid, status: { $in: ['queued', 'active'] } })) { await reopen(); return { ok: false, code: 'conflict' }; }
+    const hid = 'h' + createHash('sha256').update(`${f.pid}:${fid}`).digest('hex').slice(0, 23);
+    const doc = {
+      hid, pid: f.pid, channel: f.channel, lang: f.lang, status: 'queued' as const, outcome: null, danger: !!f.danger, waitingSince: f.createdAt,
+      claimedAt: null, endedAt: null, counsellorId: null, answers: { role: null, ageGroup: null, province: null, topics: [] },
+      lastPersonAt: now, lastCounsellorAt: null, waitNotifiedAt: null, personLeft: false, fromFollowUp: true, msgSeq: 0, gen: 0, xfers: 0, updatedAt: now,
+    };
+    await HandoffCaseModel.create(doc);
+    if (!(await core.move(doc, 'bot', 'queued', 'followup', null))) {
+      await HandoffCaseModel.deleteOne({ hid });
+      await reopen();
+      return { ok: false, code: 'conflict' };
+    }
+    await core.record(f.pid, { type: 'queued', at: now, danger: doc.danger });
+    const r = await claim(username, hid, 'live.followup_joined');
+    await feed.publish({ kind: 'followup', hid, counsellors: [username] });
+    return r;
+  }
+
+  async function presence(username: string, role: string, set: Record<string, unknown>): Promise<void> {
+    await PresenceModel.updateOne({ username }, { $set: { role, lastSeenAt: new Date(), ...set } }, { upsert: true });
+  }
+
+  return {
+    queue,
+    async myCases(username) {
+      const rows = await HandoffCaseModel.find({ status: 'active', counsellorId: username }).sort({ claimedAt: 1 }).lean<HandoffCaseDoc[]>();
+      return rows.map(caseView);
+    },
+    claim: (u, h) => claim(u, h),
+    async messages(username, hid, afterSeq = 0) {
+      const { c, code } = await own(username, hid);
+      if (!c) return { ok: false, code };
+      return { ok: true, messages: await relay.list(hid, afterSeq) };
+    },
+    async send(username, hid, text) {
+      const { c, code } = await own(username, hid);
+      if (!c) return { ok: false, code };
+      if (c.personLeft) return { ok: false, code: 'conflict' };
+      const trimmed = text.trim();
+      if (!trimmed || trimmed.length > 2000) return { ok: false, code: 'invalid' };
+      const r = await relay.fromCounsellor(hid, c.pid, username, trimmed);
+      return { ok: true, seq: r.seq };
+    },
+    release, transfer, close, block, followUps, claimFollowUp,
+    caseOf: (hid) => HandoffCaseModel.findOne({ hid }).lean<HandoffCaseDoc>(),
+    async setOnline(username, role, online) {
+      await presence(username, role, { online });
+      await feed.publish({ kind: 'presence', hid: null, counsellors: [username] });
+    },
+    heartbeat: (username, role) => presence(username, role, {}),
+    async overview() {
+      const st = await core.staffing();
+      const people = await PresenceModel.find({}).sort({ username: 1 }).lean();
+      const active = await HandoffCaseModel.find({ status: 'active' }).lean<HandoffCaseDoc[]>();
+      return {
+        counsellors: people.map((p) => ({ username: p.username, online: st.online.includes(p.username), load: st.load[p.username] ?? 0, limit: p.caseloadLimit ?? core.cfg.caseloadLimit })),
+        queue: await queue(), active: active.map(caseView),
+      };
+    },
+    lineOpen: (now = new Date()) => isOpen(core.hours, now),
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * Shared machinery of the handoff service: settings, the office hours, person-facing
+ * texts, staffing (who is online, free places), the queue snapshot and status moves.
+ * service.ts (engine events, sweep) and actions.ts (counsellor actions) build on it.
+ */
+import path from 'node:path';
+import type { ConversationStatus } from '../conversations';
+import { REPO_ROOT } from '../db/devdb';
+import { log } from '../observability/log';
+import { ChangeFeed } from './feed';
+import { loadHolidays, localParts, nextOpening, OfficeHours, parseOfficeHours } from './officeHours';
+import { expectedWaitMinutes, orderQueue, positionOf } from './queue';
+import { Relay } from './relay';
+import { HandoffCaseDoc, HandoffCaseModel, PresenceModel } from './store';
+import { move, MoveReason, StatusChange } from './transitions';
+import type { HandoffConfig, HandoffDeps, HandoffRecord } from './types';
+
+/** A counsellor counts as online while the console's heartbeat is recent. */
+export const PRESENCE_FRESH_MS = 90_000;
+const DEFAULT_HANDLE_MS = 20 * 60_000;
+
+/** Staffing right now. */
+export interface Staffing { online: string[]; freeSlots: number; load: Record<string, number>; limits: Record<string, number> }
+
+/** The service's shared state and helpers. */
+export class Core {
+  readonly hours: OfficeHours;
+  readonly feed: ChangeFeed;
+  readonly relay: Relay;
+  readonly nodes: { safeTime: string; feedback: string };
+  /** Every successful status move, for listeners (tests, metrics). */
+  readonly changes: StatusChange[] = [];
+
+  constructor(readonly cfg: HandoffConfig, readonly deps: HandoffDeps, feed?: ChangeFeed) {
+    const file = path.isAbsolute(cfg.holidaysFile) ? cfg.holidaysFile : path.join(REPO_ROOT, cfg.holidaysFile);
+    this.hours = parseOfficeHours(cfg.officeHours, cfg.tzReports ?? 'Asia/Ho_Chi_Minh', loadHolidays(file));
+    this.feed = feed ?? new ChangeFeed();
+    this.relay = new Relay(deps.cipher, this.feed, deps.conversations);
+    this.nodes = { safeTime: deps.nodes?.safeTime ?? 'counsellor.safe_time', feedback: deps.nodes?.feedback ?? 'feedback.start' };
+  }
+
+  /** Resolve a person-facing text in their language, with the hotline when configured. */
+  async text(pid: string, key: string, vars: Record<string, string> = {}): Promise<string> {
+    return this.deps.conversations.textFor(pid, key, { ...(this.cfg.hotlineNumber ? { hotline: this.cfg.hotlineNumber } : {}), ...vars });
+  }
+
+  /** Send texts to the person; a failure is logged, never thrown (the status move already happened). */
+  async say(pid: string, texts: string[], priority: 0 | 1 = 1): Promise<void> {
+    try {
+      await this.deps.conversations.sendTexts(pid, texts, 'system', { priority });
+    } catch (err) {
+      log.error('could not send handoff notice', { pid, err });
+    }
+  }
+
+  /** The emergency message (113/115/111 and the hotline once configured). */
+  async emergency(pid: string): Promise<string> {
+    const body = await this.text(pid, 'emergency');
+    return this.cfg.hotlineNumber ? `${body}\n${await this.text(pid, 'emergency.hotline')}` : body;
+  }
+
+  /** "07:00 tomorrow" in the person's language. */
+  async opensText(pid: string, now: Date): Promise<string> {
+    const next = nextOpening(this.hours, now);
+    if (!next) return this.text(pid, 'live.opens_unknown');
+    const a = localParts(now, this.hours.timeZone);
+    const b = localParts(next, this.hours.timeZone);
+    const time = `${String(Math.floor(b.minutes / 60)).padStart(2, '0')}:${String(b.minutes % 60).padStart(2, '0')}`;
+    const days = Math.round((Date.UTC(b.y, b.m - 1, b.d) - Date.UTC(a.y, a.m - 1, a.d)) / 86_400_000);
+    if (days === 0) return this.text(pid, 'live.opens_today', { time });
+    if (days === 1) return this.text(pid, 'live.opens_tomorrow', { time });
+    return this.text(pid, 'live.opens_on', { time, date: `${String(b.d).padStart(2, '0')}/${String(b.m).padStart(2, '0')}` });
+  }
+
+  /** Who is online, their load and the free places. */
+  async staffing(now = new Date()): Promise<Staffing> {
+    const online = await PresenceModel.find({ online: true, lastSeenAt: { $gt: new Date(now.getTime() - PRESENCE_FRESH_MS) } }).lean();
+    const active = await HandoffCaseModel.find({ status: 'active' }).lean();
+    const load: Record<string, number> = {};
+    for (const c of active) if (c.counsellorId) load[c.counsellorId] = (load[c.counsellorId] ?? 0) + 1;
+    const limits: Record<string, number> = {};
+    let freeSlots = 0;
+    for (const p of online) {
+      limits[p.username] = p.caseloadLimit ?? this.cfg.caseloadLimit;
+      freeSlots += Math.max(0, limits[p.username]! - (load[p.username] ?? 0));
+    }
+    return { online: online.map((p) => p.username), freeSlots, load, limits };
+  }
+
+  /** Queued cases in queue order. */
+  async queued(): Promise<HandoffCaseDoc[]> {
+    return orderQueue(await HandoffCaseModel.find({ status: 'queued' }).lean());
+  }
+
+  /** The "you are number N, about M minutes" text for a queued case. */
+  async positionText(c: Pick<HandoffCaseDoc, 'hid' | 'pid'>, key: 'live.queued' | 'live.released' | 'live.waiting_long'): Promise<string> {
+    const queue = await this.queued();
+    const position = positionOf(queue, c.hid) || queue.length + 1;
+    const st = await this.staffing();
+    const minutes = expectedWaitMinutes({ position, freeSlots: st.freeSlots, online: st.online.length, typicalHandleMs: await this.typicalHandleMs() });
+    const wait = minutes === null ? await this.text(c.pid, 'live.wait_unknown')
+      : minutes === 0 ? await this.text(c.pid, 'live.wait_soon')
+      : await this.text(c.pid, 'live.wait_minutes', { minutes: String(minutes) });
+    return this.text(c.pid, key, { position: String(position), wait });
+  }
+
+  /** Average handling time of the last 20 closed cases (a default without history). */
+  async typicalHandleMs(): Promise<number> {
+    const rows = await HandoffCaseModel.find({ status: 'ended', outcome: 'closed' }).sort({ endedAt: -1 }).limit(20).lean();
+    const ds = rows.filter((r) => r.claimedAt && r.endedAt).map((r) => r.endedAt!.getTime() - r.claimedAt!.getTime());
+    return ds.length ? Math.max(60_000, ds.reduce((a, b) => a + b, 0) / ds.length) : DEFAULT_HANDLE_MS;
+  }
+
+  /** Move the conversation's status through the transitions table. */
+  async move(c: Pick<HandoffCaseDoc, 'pid' | 'hid' | 'waitingSince' | 'danger'>, from: ConversationStatus, to: ConversationStatus, reason: MoveReason, counsellorId: string | null): Promise<boolean> {
+    const handoff = to === 'bot' ? null : { hid: c.hid, waitingSince: c.waitingSince, danger: c.danger, counsellorId };
+    const r = await move(this.deps.conversations, { pid: c.pid, hid: c.hid, from, to, reason, waitingSince: c.waitingSince }, { handoff }, (ch) => {
+      this.changes.push(ch);
+      if (this.changes.length > 200) this.changes.shift();
+    });
+    return r.ok;
+  }
+
+  /** Tell the cases area; its failure must not stop the handoff. */
+  async record(pid: string, e: HandoffRecord): Promise<void> {
+    try {
+      await this.deps.cases.recordHandoff(pid, e);
+    } catch (err) {
+      log.error('case record update failed', { pid, type: e.type, err });
+    }
+  }
+}

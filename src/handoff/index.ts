@@ -1,0 +1,13 @@
+/** The handoff area's public surface: the service, its pure helpers and its shapes. */
+export { createHandoff } from './service';
+export type { HandoffService } from './service';
+export type { HandoffActions, QueueView, CaseView, FollowUpView, Overview } from './actions';
+export type { LiveMessage } from './relay';
+export { ChangeFeed } from './feed';
+export type { Change } from './feed';
+export { MOVES, isAllowed, move } from './transitions';
+export type { MoveReason, StatusChange, MoveResult, AllowedMove } from './transitions';
+export { parseOfficeHours, isOpen, nextOpening, closesAt, loadHolidays, inSafeWindow, SAFE_WINDOWS } from './officeHours';
+export type { OfficeHours } from './officeHours';
+export { orderQueue, positionOf, expectedWaitMinutes } from './queue';
+export * from './types';

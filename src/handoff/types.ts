@@ -1,0 +1,53 @@
+/** Shapes the handoff area shares with the console, the cases area and the lead's wiring. */
+import type { ConversationControl } from '../conversations';
+import type { FlowSet } from '../engine';
+import type { FieldCipher } from '../shared/crypto';
+
+/** The disposition recorded on close (codes only, no text). */
+export interface Disposition {
+  violenceTypes: string[];
+  contextFlags: string[];
+  perpetratorRelation: string | null;
+  referrals: string[];
+  outcome: string;
+}
+
+/** What the cases area records about a handoff (its `recordHandoff`). */
+export interface HandoffRecord {
+  type: 'queued' | 'claimed' | 'abandoned' | 'cancelled' | 'closed';
+  at: Date;
+  danger?: boolean;
+  disposition?: Disposition;
+}
+
+/** The part of the cases service the handoff uses. */
+export interface CaseRecorder {
+  recordHandoff(pid: string, e: HandoffRecord): Promise<void>;
+}
+
+/** Settings the handoff needs (subset of Config). */
+export interface HandoffConfig {
+  officeHours: string;
+  holidaysFile: string;
+  tzReports?: string;
+  hotlineNumber?: string;
+  caseloadLimit: number;
+  handoffWaitLimitMs: number;
+  handoffIdleMs: number;
+  caseNoteRetentionDays: number;
+}
+
+/** What createHandoff needs. */
+export interface HandoffDeps {
+  conversations: ConversationControl;
+  cases: CaseRecorder;
+  cipher: FieldCipher;
+  flows?: FlowSet;
+  /** Well-known node ids (defaults: 'counsellor.safe_time', 'feedback.start'). */
+  nodes?: { safeTime?: string; feedback?: string };
+}
+
+/** A typed expected outcome (STYLE habit 7a); routes map codes to HTTP statuses. */
+export type Result<T extends object = object> = ({ ok: true } & T) | { ok: false; code: FailCode };
+/** Codes of expected failures. */
+export type FailCode = 'not_found' | 'conflict' | 'forbidden' | 'caseload_full' | 'not_online' | 'closed_hours' | 'outside_window' | 'invalid';

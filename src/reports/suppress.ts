@@ -1,0 +1,91 @@
+/**
+ * Small-cell suppression for everything that leaves the system (API, page, CSV, CLI).
+ *
+ * Rule (also in docs/reports.md):
+ * 1. Primary: a count from 1 to K-1 is shown as "<K" (K = REPORT_MIN_CELL, default 5).
+ *    0 is shown as 0.
+ * 2. Secondary: within one breakdown (channel, province, … and the yes/no split of each
+ *    flag, whose total is shown), if exactly one cell is suppressed, the smallest other
+ *    non-zero cell is hidden too and shown as "x", so the suppressed cell cannot be
+ *    recovered as total minus the others.
+ * 3. Wait percentiles need at least K answered handoffs; the answered share needs neither
+ *    answered nor unanswered to be suppressed.
+ */
+import type { Dimension, RawCell, RawReport } from './monthly';
+
+/** A shown count: a number, "<K" (small) or "x" (hidden to protect a small cell). */
+export type Cell = number | string;
+/** Marker of a cell hidden by secondary suppression. */
+export const SECONDARY = 'x';
+
+/** A report as it may leave the system. */
+export interface SuppressedReport {
+  kind: RawReport['kind'];
+  period: string;
+  months: string[];
+  filters: RawReport['filters'];
+  generatedAt: string;
+  minCell: number;
+  totals: {
+    cases: Cell; newPersons: Cell; returningPersons: Cell; danger: Cell;
+    escalated: Cell; answeredByCounsellor: Cell; abandoned: Cell;
+  };
+  /** Percent of escalations answered by a counsellor (integer), or null when hidden/undefined. */
+  answeredShare: number | null;
+  wait: { samples: Cell; median: number | null; p90: number | null };
+  dims: Record<Dimension, { code: string; count: Cell }[]>;
+  trend: { code: string; count: Cell }[];
+}
+
+/** Primary suppression of one count. */
+export function suppressCount(n: number, k: number): Cell {
+  return n >= 1 && n < k ? `<${k}` : n;
+}
+
+/** Primary + secondary suppression of one breakdown, keeping cell order. */
+export function suppressCells(cells: RawCell[], k: number): { code: string; count: Cell }[] {
+  const out: { code: string; count: Cell }[] = cells.map((c) => ({ code: c.code, count: suppressCount(c.count, k) }));
+  const primary = out.filter((c) => typeof c.count === 'string').length;
+  if (primary === 1) {
+    let pick = -1;
+    cells.forEach((c, i) => {
+      if (typeof out[i]!.count === 'number' && c.count > 0 && (pick < 0 || c.count < cells[pick]!.count)) pick = i;
+    });
+    if (pick >= 0) out[pick]!.count = SECONDARY;
+  }
+  return out;
+}
+
+/** A flag and its complement (total − flag) as a two-cell breakdown; returns the flag's shown cell. */
+function flagCell(yes: number, total: number, k: number): Cell {
+  return suppressCells([{ code: 'yes', count: yes }, { code: 'no', count: total - yes }], k)[0]!.count;
+}
+
+/** Apply the rules to a whole report. */
+export function suppressReport(r: RawReport, k: number): SuppressedReport {
+  const t = r.totals;
+  const persons = suppressCells([{ code: 'new', count: t.newPersons }, { code: 'returning', count: t.returningPersons }], k);
+  const handled = suppressCells([
+    { code: 'answered', count: t.answeredByCounsellor }, { code: 'unanswered', count: t.escalated - t.answeredByCounsellor },
+  ], k);
+  const escalated = flagCell(t.escalated, t.cases, k);
+  const answered = typeof escalated === 'number' ? handled[0]!.count : (t.answeredByCounsellor === 0 ? 0 : SECONDARY);
+  const shareShown = t.escalated > 0 && typeof escalated === 'number' && handled.every((c) => typeof c.count === 'number');
+  const enough = r.wait.samples >= k;
+  return {
+    kind: r.kind, period: r.period, months: r.months, filters: r.filters, generatedAt: r.generatedAt, minCell: k,
+    totals: {
+      cases: suppressCount(t.cases, k),
+      newPersons: persons[0]!.count,
+      returningPersons: persons[1]!.count,
+      danger: flagCell(t.danger, t.cases, k),
+      escalated,
+      answeredByCounsellor: answered,
+      abandoned: flagCell(t.abandoned, t.escalated, k),
+    },
+    answeredShare: shareShown ? Math.round((100 * t.answeredByCounsellor) / t.escalated) : null,
+    wait: { samples: suppressCount(r.wait.samples, k), median: enough ? r.wait.median : null, p90: enough ? r.wait.p90 : null },
+    dims: Object.fromEntries(Object.entries(r.dims).map(([d, cells]) => [d, suppressCells(cells, k)])) as SuppressedReport['dims'],
+    trend: r.trend.map((c) => ({ code: c.code, count: suppressCount(c.count, k) })),
+  };
+}
