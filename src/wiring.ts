@@ -6,12 +6,17 @@
 import type { Mount } from './app';
 import { buildAdapters } from './channels';
 import type { ChannelAdapter } from './channels/types';
+import { CaseService, createCases } from './cases';
 import { Config } from './config';
+import { createConsole, purgeExpiredSessions } from './console';
 import { ConversationPipeline, createConversationControl, Ingest, makeWebhookRouter } from './conversations';
 import type { ConversationControl, EventSink } from './conversations';
 import { REPO_ROOT } from './db/devdb';
 import type { EngineConfig, FlowSet } from './engine';
 import { loadFlowSet } from './flowset';
+import { createHandoff, HandoffService } from './handoff';
+import { createJobs, Jobs } from './jobs';
+import { log } from './observability/log';
 import { LIMITS, Outbox, OutboxWorker } from './outbox';
 import { FieldCipher } from './shared/crypto';
 
@@ -25,7 +30,10 @@ export interface Wired {
   pipeline: ConversationPipeline;
   control: ConversationControl;
   adapters: ChannelAdapter[];
-  /** Start background workers (outbox, inbox recovery, cron jobs). */
+  cases: CaseService;
+  handoff: HandoffService;
+  jobs: Jobs;
+  /** Start background workers (outbox, inbox recovery, web chat sweep, cron jobs). */
   start(): void;
   /** Stop them, waiting for in-flight work. */
   stop(): Promise<void>;
@@ -37,28 +45,49 @@ export async function wireAreas(config: Config): Promise<Wired> {
   const engineConfig: EngineConfig = { hotlineNumber: config.hotlineNumber, inactivityMs: config.inactivityMs, defaultLang: config.defaultLanguage };
   const cipher = new FieldCipher(config.dataKeys);
   const outbox = new Outbox(cipher);
-  const sinks: EventSink[] = [];
-  const pipeline = new ConversationPipeline({ flows, engineConfig, pseudonymKey: config.pseudonymKey, cipher, outbox, sinks });
   const control = createConversationControl({ flows, engineConfig, outbox });
+  const cases = createCases(config);
+  const handoff = createHandoff(config, { conversations: control, cases, cipher, flows });
+  // Cases first: the handoff's recordHandoff calls then find the episode already open.
+  const sinks: EventSink[] = [cases, handoff.sink];
+  const pipeline = new ConversationPipeline({ flows, engineConfig, pseudonymKey: config.pseudonymKey, cipher, outbox, sinks });
+  outbox.onDelivery((e) => handoff.onDelivery(e));
   const ingest: Ingest = { pipeline, flows, engineConfig };
 
-  const { adapters, mounts: channelMounts } = buildAdapters(config, { cipher, ingest });
+  const channels = buildAdapters(config, { cipher, ingest });
+  const { adapters } = channels;
   const worker = new OutboxWorker(adapters, outbox, cipher, {
     maxAttempts: config.outboxMaxAttempts,
     limits: { telegram: { ...LIMITS.telegram!, overallPerSecond: config.telegramMaxPerSecond, overallBurst: config.telegramMaxPerSecond } },
   });
+
+  const jobs = createJobs(config, {
+    sweeps: [
+      { name: 'handoff-sweep', cron: '* * * * *', run: (now) => handoff.sweep(now) },
+      ...(channels.zalo ? [{ name: 'zalo-token-refresh', cron: '17 */6 * * *', run: async () => { await channels.zalo!.tokens.ensureFresh(); } }] : []),
+    ],
+    purges: [{ name: 'console-sessions', run: (_before, now) => purgeExpiredSessions(now) }],
+  });
+
   const mounts: Mount[] = [
     ...adapters.filter((a) => a.name !== 'webchat').map((a) => ({ path: `/webhooks/${a.name}`, router: makeWebhookRouter(ingest, a) })),
-    ...channelMounts,
+    ...channels.mounts,
+    { path: '/console', router: createConsole(config, { handoff, flows }) },
   ];
 
   return {
-    mounts, flows, engineConfig, cipher, outbox, pipeline, control, adapters,
+    mounts, flows, engineConfig, cipher, outbox, pipeline, control, adapters, cases, handoff, jobs,
     start() {
       pipeline.start();
       worker.start();
+      channels.webchat?.start();
+      if (config.jobsEnabled) jobs.start();
+      else log.info('cron jobs disabled in this instance (JOBS_ENABLED=false)');
     },
     async stop() {
+      channels.webchat?.stop(); // ends open streams first, so the HTTP server can close at once
+      handoff.stop();
+      await jobs.stop();
       await pipeline.stop();
       await worker.stop();
     },

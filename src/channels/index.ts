@@ -4,19 +4,35 @@
  */
 import type { Mount } from '../app';
 import type { Config } from '../config';
-import type { Ingest } from '../conversations';
+import { Ingest, receiveOrFallback } from '../conversations';
 import type { FieldCipher } from '../shared/crypto';
 import { createTelegramAdapter } from './telegram';
-import { createZaloAdapter } from './zalo';
 import type { ChannelAdapter } from './types';
+import { createWebchat, Webchat } from './webchat';
+import { createZaloAdapter, ZaloAdapter } from './zalo';
 
-/** Build the enabled adapters and any routes of their own (the web chat page). */
-export function buildAdapters(config: Config, deps: { cipher: FieldCipher; ingest: Ingest }): { adapters: ChannelAdapter[]; mounts: Mount[] } {
+/** The enabled channels, their own routes, and their background work. */
+export interface Channels {
+  adapters: ChannelAdapter[];
+  mounts: Mount[];
+  zalo: ZaloAdapter | null;
+  webchat: Webchat | null;
+}
+
+/** Build the enabled adapters and the web chat's routes (the webhooks are mounted by wiring). */
+export function buildAdapters(config: Config, deps: { cipher: FieldCipher; ingest: Ingest }): Channels {
   const adapters: ChannelAdapter[] = [];
   const mounts: Mount[] = [];
   const telegram = createTelegramAdapter(config);
   if (telegram) adapters.push(telegram);
   const zalo = createZaloAdapter(config, deps.cipher);
   if (zalo) adapters.push(zalo);
-  return { adapters, mounts };
+  let webchat: Webchat | null = null;
+  if (config.webchatEnabled) {
+    const wc: Webchat = createWebchat(config, { cipher: deps.cipher, receive: (i) => receiveOrFallback(deps.ingest, wc.adapter, i) });
+    adapters.push(wc.adapter);
+    mounts.push({ path: '/chat', router: wc.router });
+    webchat = wc;
+  }
+  return { adapters, mounts, zalo, webchat };
 }

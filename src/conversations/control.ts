@@ -8,6 +8,7 @@ import type { ConversationState, EngineConfig, FlowSet } from '../engine';
 import { enter, initialState, text } from '../engine';
 import type { Outbox } from '../outbox';
 import { toOutbound } from './outbound';
+import { withPidLock } from './pidLock';
 import { ConversationDoc, ConversationModel } from './store';
 import type { ConversationControl, ConversationStatus, ConversationView } from './types';
 
@@ -28,26 +29,17 @@ export function createConversationControl(deps: { flows: FlowSet; engineConfig: 
     },
 
     async transition(pid, from, to, set = {}) {
-      const res = await ConversationModel.updateOne({ pid, status: { $in: from } }, { $set: { status: to, ...set } });
-      return res.modifiedCount === 1 || (res.matchedCount === 1 && from.includes(to));
+      // Read, check and write under the pid's lock: the check-and-set is then real on FerretDB too.
+      return (await withPidLock(pid, async () => {
+        const c = await ConversationModel.findOne({ pid }, { status: 1 }).lean<ConversationDoc>();
+        if (!c || !from.includes(c.status)) return false;
+        await ConversationModel.updateOne({ pid }, { $set: { status: to, ...set } });
+        return true;
+      })) ?? false;
     },
 
     async enterNode(pid, nodeId) {
-      for (let attempt = 0; attempt < 8; attempt++) {
-        const c = await ConversationModel.findOne({ pid }).lean<ConversationDoc>();
-        if (!c) return;
-        const prev = (c.state && Object.keys(c.state).length ? c.state : initialState(engineConfig)) as unknown as ConversationState;
-        const status = (c.status === 'closed' ? 'bot' : c.status) as ConversationState['status'];
-        const now = Date.now();
-        const result = enter(flows, { ...prev, status }, nodeId, now, engineConfig);
-        const saved = await ConversationModel.updateOne(
-          { pid, version: c.version }, { $set: { state: result.state, lang: result.state.lang }, $inc: { version: 1 } },
-        );
-        if (saved.modifiedCount !== 1) continue;
-        await outbox.enqueue(pid, result.replies.map((r) => ({ outbound: toOutbound(r), priority: r.emergency ? 0 : 1 })), { origin: 'system' });
-        return;
-      }
-      throw new Error('enterNode kept conflicting');
+      await withPidLock(pid, () => enterLocked(pid, nodeId));
     },
 
     async sendTexts(pid, texts, origin, opts = {}) {
@@ -60,9 +52,20 @@ export function createConversationControl(deps: { flows: FlowSet; engineConfig: 
     },
 
     async setBlockedUntil(pid, until) {
-      await ConversationModel.updateOne({ pid }, { $set: { blockedUntil: until } });
+      await withPidLock(pid, async () => { await ConversationModel.updateOne({ pid }, { $set: { blockedUntil: until } }); });
     },
   };
+
+  /** enter() and its replies, under the pid lock (so no other write interleaves). */
+  async function enterLocked(pid: string, nodeId: string): Promise<void> {
+    const c = await ConversationModel.findOne({ pid }).lean<ConversationDoc>();
+    if (!c) return;
+    const prev = (c.state && Object.keys(c.state).length ? c.state : initialState(engineConfig)) as unknown as ConversationState;
+    const status = (c.status === 'closed' ? 'bot' : c.status) as ConversationState['status'];
+    const result = enter(flows, { ...prev, status }, nodeId, Date.now(), engineConfig);
+    await ConversationModel.updateOne({ pid }, { $set: { state: result.state, lang: result.state.lang }, $inc: { version: 1 } });
+    await outbox.enqueue(pid, result.replies.map((r) => ({ outbound: toOutbound(r), priority: r.emergency ? 0 : 1 })), { origin: 'system' });
+  }
 }
 
 export type { ConversationStatus };

@@ -22,8 +22,9 @@ import { log } from '../observability/log';
 import { metrics } from '../observability/metrics';
 import type { Outbox, OutboxItem } from '../outbox';
 import { FieldCipher, pseudonymousId } from '../shared/crypto';
-import { handleSystemPayload, offerDeletion } from './system';
-import { ConversationDoc, ConversationModel, InboxModel } from './store';
+import { withPidLock } from './pidLock';
+import { DELETE_CHAT_PAYLOAD, handleSystemPayload, offerDeletion } from './system';
+import { ChatMessageModel, ConversationDoc, ConversationModel, InboxModel } from './store';
 import type { EventContext, EventSink } from './types';
 import { toOutbound } from './outbound';
 
@@ -31,6 +32,7 @@ const MAX_CONFLICT_RETRIES = 8;
 const RECENT_UPDATES = 30;
 const RECOVERY_EVERY_MS = 2_000;
 const STALE_PENDING_MS = 5_000;
+const MAX_ATTEMPTS = 20;
 
 /** What the pipeline needs. */
 export interface PipelineDeps {
@@ -70,7 +72,10 @@ export class ConversationPipeline {
   }
 
   /** Record the update durably. Throws when the database is unreachable (the caller answers 503). */
-  async receive(inbound: Inbound): Promise<ReceiveResult> {
+  async receive(received: Inbound): Promise<ReceiveResult> {
+    // Our clock, not the channel's: message dates can be skewed, and a redelivery hours
+    // later must not look like activity in the past (inactivity restarts, episodes).
+    const inbound: Inbound = { ...received, at: new Date() };
     const pid = this.pidOf(inbound);
     try {
       await InboxModel.create({
@@ -128,6 +133,13 @@ export class ConversationPipeline {
   }
 
   private async drain(pid: string): Promise<void> {
+    // One processor per pid across instances: the optimistic version check alone is not
+    // enough on FerretDB (see pidLock.ts). If busy, the holder drains our row too, and the
+    // recovery loop is the backstop.
+    await withPidLock(pid, () => this.drainLocked(pid), { waitMs: 3_000, skipIfBusy: true });
+  }
+
+  private async drainLocked(pid: string): Promise<void> {
     for (let guard = 0; guard < 1000; guard++) {
       const row = await InboxModel.findOne({ pid, status: 'pending' }).sort({ receivedAt: 1, _id: 1 }).lean();
       if (!row) return;
@@ -140,7 +152,16 @@ export class ConversationPipeline {
         await InboxModel.updateOne({ _id: row._id }, { $set: { status: 'failed', inboundSealed: null } });
         continue;
       }
-      await this.processOne(pid, inbound);
+      try {
+        await this.processOne(pid, inbound);
+      } catch (err) {
+        // Database trouble: keep the row pending for the recovery loop, but not forever.
+        const attempts = (row.attempts ?? 0) + 1;
+        const failed = attempts >= MAX_ATTEMPTS;
+        await InboxModel.updateOne({ _id: row._id }, { $set: { attempts, ...(failed ? { status: 'failed', inboundSealed: null } : {}) } }).catch(() => undefined);
+        if (failed) log.error('update failed too often; given up', { pid, attempts });
+        throw err;
+      }
       await InboxModel.updateOne({ _id: row._id }, { $set: { status: 'done', processedAt: new Date(), inboundSealed: null } });
     }
   }
@@ -150,6 +171,9 @@ export class ConversationPipeline {
     if (conv.pendingSealed) conv = await this.flush(conv);
     if (conv.recentUpdates.includes(inbound.updateId)) return; // applied before a crash; flushed above
 
+    if (inbound.payload === DELETE_CHAT_PAYLOAD) {
+      conv = { ...conv, messageIds: await ChatMessageModel.find({ pid }, { id: 1, at: 1 }).lean() };
+    }
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       const pending = this.run(conv, inbound);
       const saved = await ConversationModel.findOneAndUpdate(
@@ -159,16 +183,13 @@ export class ConversationPipeline {
             state: pending.state, lang: pending.state.lang, lastActivityAt: inbound.at,
             pendingSealed: this.deps.cipher.seal(JSON.stringify(pending.pending)),
             recentUpdates: [...conv.recentUpdates, inbound.updateId].slice(-RECENT_UPDATES),
-            ...(pending.deletes ? { messageIds: [] } : {}),
           },
           $inc: { version: 1 },
-          // $push, not $set: the worker appends the bot's message ids concurrently.
-          ...(!pending.deletes && inbound.channel === 'telegram' && inbound.messageId
-            ? { $push: { messageIds: { id: inbound.messageId, at: inbound.at } } } : {}),
         },
         { new: true },
       ).lean<ConversationDoc>();
       if (saved) {
+        await this.rememberMessageIds(pid, inbound, pending.deletes);
         await this.flush(withArrays(saved));
         return;
       }
@@ -202,6 +223,13 @@ export class ConversationPipeline {
         events: blocked ? result.events.filter((e) => e.type === 'danger' || e.type === 'exit') : result.events,
       },
     };
+  }
+
+  /** Telegram: keep the person's message id for deletion; after a deletion, forget the deleted ids. */
+  private async rememberMessageIds(pid: string, inbound: Inbound, deleted: boolean): Promise<void> {
+    if (inbound.channel !== 'telegram') return;
+    if (deleted) await ChatMessageModel.deleteMany({ pid, at: { $lte: inbound.at } });
+    else if (inbound.messageId) await ChatMessageModel.create({ pid, id: inbound.messageId, at: inbound.at });
   }
 
   /**

@@ -90,3 +90,17 @@ inboxSchema.index({ status: 1, receivedAt: 1 });
 inboxSchema.index({ pid: 1, receivedAt: 1 });
 
 export const InboxModel = defineModel<InboxDoc>('Inbox', 'inbox', inboxSchema);
+
+/**
+ * Telegram message ids of a conversation (the bot's and the person's), kept only so the bot
+ * can delete them on request ("leave no trace"; Telegram allows it for 48 hours) and erased
+ * with the conversation. Insert-only rows, not an array on the conversation: the sending
+ * worker adds ids while the pipeline saves the conversation.
+ */
+export interface ChatMessageDoc { pid: string; id: string; at: Date }
+const chatMessageSchema = new Schema<ChatMessageDoc>({
+  pid: { type: String, required: true, index: true },
+  id: { type: String, required: true },
+  at: { type: Date, required: true },
+}, { versionKey: false });
+export const ChatMessageModel = defineModel<ChatMessageDoc>('ChatMessage', 'chat_message_ids', chatMessageSchema);

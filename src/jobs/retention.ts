@@ -7,7 +7,7 @@
  * holds personal data, in one place an auditor can read. It only deletes; the areas
  * still own their schemas.
  */
-import { ConversationModel, InboxModel } from '../conversations/store';
+import { ChatMessageModel, ConversationModel, InboxModel } from '../conversations/store';
 import { HandoffMessageModel } from '../handoff/store';
 import { OutboxModel } from '../outbox/store';
 import { SessionModel } from '../console/store';
@@ -55,7 +55,9 @@ export async function purgeExpired(cfg: RetentionConfig, now: Date, extra: Extra
   })).deletedCount;
 
   const queueBefore = new Date(now.getTime() - QUEUE_KEEP_DAYS * DAY);
-  counts.inbox = (await InboxModel.deleteMany({ status: 'done', receivedAt: { $lt: queueBefore } })).deletedCount;
+  counts.inbox = (await InboxModel.deleteMany({ status: { $in: ['done', 'failed'] }, receivedAt: { $lt: queueBefore } })).deletedCount;
+  // Telegram lets a bot delete messages for 48 hours only; older ids are of no use.
+  counts.chatMessageIds = (await ChatMessageModel.deleteMany({ at: { $lt: new Date(now.getTime() - 2 * DAY) } })).deletedCount;
   counts.outbox = (await OutboxModel.deleteMany({ status: { $in: ['sent', 'dead'] }, createdAt: { $lt: queueBefore } })).deletedCount;
   counts.sessions = (await SessionModel.deleteMany({ expiresAt: { $lt: now } })).deletedCount;
 

@@ -1,7 +1,6 @@
 /**
- * Leases: a row per job name saying which instance holds it until when. Taking a lease
- * is one conditional update (free, expired, or already mine), so two instances can never
- * both hold it; the unique index on name turns a race on the first insert into a miss.
+ * Leases: a row per job name saying which instance holds it until when. The unique index
+ * on name decides every race (see acquireLease).
  */
 import { defineModel, Schema } from '../db/model';
 
@@ -22,20 +21,33 @@ const leaseSchema = new Schema<LeaseDoc>({
 
 export const LeaseModel = defineModel<LeaseDoc>('Lease', 'leases', leaseSchema);
 
-/** Try to take or renew a lease for ttlMs. True when this holder has it afterwards. */
+/**
+ * Try to take or renew a lease for ttlMs. True when this holder has it afterwards.
+ * Insert-only where it matters (see src/db/locks.ts: FerretDB's conditional updates are not
+ * atomic): a free name is taken by inserting; an expired row is deleted by its exact _id and
+ * the insert retried, carrying lastRunKey over; only the holder renews its own live row.
+ */
 export async function acquireLease(name: string, holder: string, ttlMs: number, now = new Date()): Promise<boolean> {
   const until = new Date(now.getTime() + ttlMs);
-  try {
-    const res = await LeaseModel.findOneAndUpdate(
-      { name, $or: [{ until: { $lt: now } }, { holder }] },
-      { $set: { holder, until } },
-      { upsert: true, new: true },
-    );
-    return res?.holder === holder;
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return false; // another instance inserted it first
-    throw err;
+  const insert = async (lastRunKey: string | null) => {
+    try {
+      await LeaseModel.create({ name, holder, until, lastRunKey });
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return false; // another instance inserted it first
+      throw err;
+    }
+  };
+  const row = await LeaseModel.findOne({ name }).lean<LeaseDoc & { _id: unknown }>();
+  if (!row) return insert(null);
+  const live = row.until.getTime() > now.getTime() + 500;
+  if (row.holder === holder && live) {
+    await LeaseModel.updateOne({ _id: row._id, holder }, { $set: { until } });
+    return true;
   }
+  if (row.until.getTime() > now.getTime()) return false;
+  await LeaseModel.deleteOne({ _id: row._id, until: row.until });
+  return insert(row.lastRunKey ?? null);
 }
 
 /** Give a lease back early (on shutdown) so another instance can take over at once. */

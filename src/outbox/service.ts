@@ -39,15 +39,15 @@ export class Outbox {
    */
   async enqueue(pid: string, items: OutboxItem[], opts: EnqueueOptions): Promise<string[]> {
     if (items.length === 0) return [];
-    const conv = await ConversationModel.findOneAndUpdate(
-      { pid }, { $inc: { outSeq: items.length } }, { new: true }, // no projection: FerretDB's findAndModify refuses one
-    ).lean();
+    // Read only: FerretDB rewrites a document whole on update, so a counter $inc here would
+    // race with the pipeline's saves of the same conversation. Seqs come from nextSeqs().
+    const conv = await ConversationModel.findOne({ pid }, { channel: 1, addressSealed: 1 }).lean();
     if (!conv || !conv.addressSealed) throw new Error('enqueue: conversation not found or expired');
-    const first = conv.outSeq - items.length + 1;
+    const seqs = nextSeqs(items.length);
     const now = new Date();
     const docs = items.map((it, i) => ({
       _id: undefined as unknown,
-      pid, channel: conv.channel, addressSealed: conv.addressSealed!, seq: first + i,
+      pid, channel: conv.channel, addressSealed: conv.addressSealed!, seq: seqs[i]!,
       priority: it.priority ?? 1, outboundSealed: this.cipher.seal(JSON.stringify(it.outbound)),
       status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now, origin: opts.origin,
       receivedAt: opts.receivedAt ?? null, dedupeKey: it.dedupeKey ?? randomUUID(),
@@ -80,6 +80,21 @@ export class Outbox {
       try { (fn as DeliveryListener)(e); } catch { /* a listener's failure must not stop delivery */ }
     }
   }
+}
+
+let lastSeq = 0;
+/**
+ * Per-conversation order numbers: microseconds since the epoch, strictly increasing in this
+ * process. Replies enqueued later sort later; across instances the clocks order them, which
+ * is the order in which they were decided.
+ */
+export function nextSeqs(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    lastSeq = Math.max(lastSeq + 1, Date.now() * 1000);
+    out.push(lastSeq);
+  }
+  return out;
 }
 
 /** True when a bulk insert failed only on duplicate keys (those rows exist already). */

@@ -17,7 +17,7 @@ import { FieldCipher } from '../shared/crypto';
 import { ChannelLimiter, ChannelLimits, LIMITS } from './rateLimit';
 import type { Outbox } from './service';
 import { OutboxDoc, OutboxModel } from './store';
-import { ConversationModel } from '../conversations/store';
+import { ChatMessageModel } from '../conversations/store';
 
 const LEASE_TTL_MS = 10_000;
 const POLL_MS = 200;
@@ -171,7 +171,7 @@ class ChannelLoop {
       await OutboxModel.updateOne({ _id: row._id }, { $set: { status: 'sent', sentAt: new Date(), outboundSealed: null, lockedUntil: null } });
       if (result.messageIds.length && channel === 'telegram') {
         const at = new Date();
-        await ConversationModel.updateOne({ pid: row.pid }, { $push: { messageIds: { $each: result.messageIds.map((id) => ({ id, at })) } } });
+        await ChatMessageModel.insertMany(result.messageIds.map((id) => ({ pid: row.pid, id, at })));
       }
       if (row.receivedAt) metrics.replyLatency.observe({ channel }, (Date.now() - new Date(row.receivedAt).getTime()) / 1000);
       this.outbox.reportDelivery({ outboxId: String(row._id), pid: row.pid, channel, origin: row.origin, status: 'sent' });

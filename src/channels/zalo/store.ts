@@ -52,39 +52,6 @@ export async function swapTokens(
   return res.modifiedCount === 1;
 }
 
-/** A refresh lock row: present while one instance spends the refresh token. */
-interface ZaloLockDoc { name: string; holder: string; until: Date }
-const lockSchema = new Schema<ZaloLockDoc>({
-  name: { type: String, required: true, unique: true },
-  holder: { type: String, required: true },
-  until: { type: Date, required: true },
-}, { versionKey: false });
-const ZaloLockModel = defineModel<ZaloLockDoc>('ZaloTokenLock', 'zalo_token_locks', lockSchema);
-
-/**
- * Take the refresh lock. Built on INSERT + the unique index only, because that is the
- * one race the embedded FerretDB resolves atomically: its findOneAndUpdate reads then
- * writes, so two instances can both "take" an expired acquireLease row (seen in tests).
- * An expired lock is removed by its _id (never a newer lock) and the insert retried once.
- */
-export async function tryLock(name: string, holder: string, ttlMs: number, now = new Date()): Promise<boolean> {
-  const insert = async () => {
-    try {
-      await ZaloLockModel.create({ name, holder, until: new Date(now.getTime() + ttlMs) });
-      return true;
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
-      throw err;
-    }
-  };
-  if (await insert()) return true;
-  const held = await ZaloLockModel.findOne({ name }).lean<ZaloLockDoc & { _id: unknown }>();
-  if (!held || held.until.getTime() >= now.getTime()) return false;
-  await ZaloLockModel.deleteOne({ _id: held._id });
-  return insert();
-}
-
-/** Release the lock if we still hold it. */
-export async function unlock(name: string, holder: string): Promise<void> {
-  await ZaloLockModel.deleteOne({ name, holder });
-}
+// The refresh lock is the shared insert-only lock (src/db/locks.ts): FerretDB's conditional
+// updates are not atomic, and two instances must never spend one refresh token.
+export { tryLock, unlock } from '../../db/locks';

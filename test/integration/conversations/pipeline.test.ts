@@ -12,7 +12,8 @@ type Svc = Awaited<ReturnType<typeof startTestService>>;
 let svc: Svc;
 const logs = captureLogs();
 
-beforeAll(async () => { svc = await startTestService(); });
+// No web chat adapter: the replies stay in the outbox for the test to read.
+beforeAll(async () => { svc = await startTestService({ WEBCHAT_ENABLED: 'false' }); });
 afterAll(async () => { await svc.close(); svc.cleanup(); logs.stop(); });
 
 let n = 0;

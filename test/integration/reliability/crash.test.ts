@@ -10,7 +10,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../../src/db/devdb';
-import { FakeTelegram, startFakeTelegram } from '../../fakes/fakeTelegram';
+import { startFakeTelegram } from '../../fakes/fakeTelegram';
 import { buildDist, ROOT } from '../../support/dist';
 import { tempDir } from '../../support/service';
 import { postUpdate, telegramEnv, textUpdate } from '../../support/telegram';
