@@ -7,7 +7,10 @@
  *    reply at the fake API), messages/s, and its ratio to the baseline;
  * 3. end-to-end reply latency p50/p99 at fixed rates (50, 100, 200 messages/s);
  * 4. peak RSS of the app process;
- * 5. the monthly report over 1,000,000 case records (BENCH_REPORT_RECORDS to change).
+ * 5. the monthly report over BENCH_REPORT_RECORDS case records (default 50,000: the embedded
+ *    FerretDB scans the whole collection per query, about 2 s per 1,000 records, so the
+ *    1,000,000 of the issue take over half an hour here; run with BENCH_REPORT_RECORDS=1000000
+ *    to measure it, or point the report bench at MongoDB).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -130,10 +133,11 @@ async function main(): Promise<void> {
   }
 
   // 5. Monthly report over many case records.
-  const records = Number(process.env.BENCH_REPORT_RECORDS ?? 1_000_000);
+  const records = Number(process.env.BENCH_REPORT_RECORDS ?? 50_000);
   const rep = await benchMonthlyReport({ records });
   results.report_records = records;
   results.report_ms = Math.round(rep.reportMs);
+  results.report_indexes_used = rep.indexesUsed === null ? 'unknown' : String(rep.indexesUsed);
 
   const width = Math.max(...Object.keys(results).map((k) => k.length));
   process.stdout.write('\nbenchmark (one app instance, embedded database, loopback)\n');

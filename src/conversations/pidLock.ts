@@ -27,7 +27,7 @@ export async function withPidLock<T>(pid: string, fn: () => Promise<T>, opts: { 
   const mine = held.getStore();
   if (mine?.has(pid)) return fn();
   const name = `conv:${pid}`;
-  const end = Date.now() + (opts.waitMs ?? 5_000);
+  const end = Date.now() + (opts.waitMs ?? 10_000);
   while (!(await tryLock(name, INSTANCE, LOCK_TTL_MS))) {
     if (Date.now() > end) {
       if (opts.skipIfBusy) return undefined;

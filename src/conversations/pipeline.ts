@@ -133,42 +133,49 @@ export class ConversationPipeline {
   }
 
   private async drain(pid: string): Promise<void> {
-    // One processor per pid across instances: the optimistic version check alone is not
-    // enough on FerretDB (see pidLock.ts). If busy, the holder drains our row too, and the
-    // recovery loop is the backstop.
-    await withPidLock(pid, () => this.drainLocked(pid), { waitMs: 3_000, skipIfBusy: true });
+    for (let guard = 0; guard < 1000; guard++) {
+      if (this.stopped) return; // shutting down: finish the current update only; the rest stays pending
+      // One processor per pid across instances, one update per lock hold, so a counsellor's
+      // action on this conversation waits for one step at most. The optimistic version check
+      // alone is not enough on FerretDB (see pidLock.ts). If the lock stays busy, its holder
+      // drains our row too, and the recovery loop is the backstop.
+      const more = await withPidLock(pid, () => this.processNext(pid), { waitMs: 3_000, skipIfBusy: true });
+      if (!more) return;
+    }
   }
 
-  private async drainLocked(pid: string): Promise<void> {
-    for (let guard = 0; guard < 1000; guard++) {
-      const row = await InboxModel.findOne({ pid, status: 'pending' }).sort({ receivedAt: 1, _id: 1 }).lean();
-      if (!row) return;
-      let inbound: Inbound;
-      try {
-        inbound = { ...(JSON.parse(this.deps.cipher.open(row.inboundSealed ?? '')) as Inbound) };
-        inbound.at = new Date(inbound.at);
-      } catch (err) {
-        log.error('inbox row unreadable; marked failed', { pid, err });
-        await InboxModel.updateOne({ _id: row._id }, { $set: { status: 'failed', inboundSealed: null } });
-        continue;
-      }
-      try {
-        await this.processOne(pid, inbound);
-      } catch (err) {
-        // Database trouble: keep the row pending for the recovery loop, but not forever.
-        const attempts = (row.attempts ?? 0) + 1;
-        const failed = attempts >= MAX_ATTEMPTS;
-        await InboxModel.updateOne({ _id: row._id }, { $set: { attempts, ...(failed ? { status: 'failed', inboundSealed: null } : {}) } }).catch(() => undefined);
-        if (failed) log.error('update failed too often; given up', { pid, attempts });
-        throw err;
-      }
-      await InboxModel.updateOne({ _id: row._id }, { $set: { status: 'done', processedAt: new Date(), inboundSealed: null } });
+  /** Process the oldest pending update of the pid. False when there was none. */
+  private async processNext(pid: string): Promise<boolean> {
+    const row = await InboxModel.findOne({ pid, status: 'pending' }).sort({ receivedAt: 1, _id: 1 }).lean();
+    if (!row) return false;
+    let inbound: Inbound;
+    try {
+      inbound = { ...(JSON.parse(this.deps.cipher.open(row.inboundSealed ?? '')) as Inbound) };
+      inbound.at = new Date(inbound.at);
+    } catch (err) {
+      log.error('inbox row unreadable; marked failed', { pid, err });
+      await InboxModel.updateOne({ _id: row._id }, { $set: { status: 'failed', inboundSealed: null } });
+      return true;
     }
+    try {
+      await this.processOne(pid, inbound);
+    } catch (err) {
+      // Database trouble: keep the row pending for the recovery loop, but not forever.
+      const attempts = (row.attempts ?? 0) + 1;
+      const failed = attempts >= MAX_ATTEMPTS;
+      await InboxModel.updateOne({ _id: row._id }, { $set: { attempts, ...(failed ? { status: 'failed', inboundSealed: null } : {}) } }).catch(() => undefined);
+      if (failed) log.error('update failed too often; given up', { pid, attempts });
+      throw err;
+    }
+    await InboxModel.updateOne({ _id: row._id }, { $set: { status: 'done', processedAt: new Date(), inboundSealed: null } });
+    return true;
   }
 
   private async processOne(pid: string, inbound: Inbound): Promise<void> {
     let conv = await this.load(pid, inbound);
-    if (conv.pendingSealed) conv = await this.flush(conv);
+    // Pending found at load time: a previous run died between saving and moving on. Its
+    // replies may already have been delivered (and deleted from the outbox): skip those.
+    if (conv.pendingSealed) conv = await this.flush(conv, true);
     if (conv.recentUpdates.includes(inbound.updateId)) return; // applied before a crash; flushed above
 
     if (inbound.payload === DELETE_CHAT_PAYLOAD) {
@@ -194,7 +201,7 @@ export class ConversationPipeline {
         return;
       }
       conv = await this.load(pid, inbound); // someone else moved first: run the step again on their result
-      if (conv.pendingSealed) conv = await this.flush(conv);
+      if (conv.pendingSealed) conv = await this.flush(conv, true);
     }
     throw new Error('conversation update kept conflicting');
   }
@@ -260,14 +267,14 @@ export class ConversationPipeline {
   }
 
   /** Move a conversation's pending replies to the outbox and its events to the sinks, then clear it. */
-  private async flush(conv: ConversationDoc): Promise<ConversationDoc> {
+  private async flush(conv: ConversationDoc, recovering = false): Promise<ConversationDoc> {
     const sealed = conv.pendingSealed;
     if (!sealed) return conv;
     const p = JSON.parse(this.deps.cipher.open(sealed)) as Pending;
     const items: OutboxItem[] = p.items.map((it, i) => ({
       outbound: toOutbound(it.reply), priority: it.priority, dedupeKey: `${conv.pid}:${p.updateId}:${i}`,
     }));
-    await this.deps.outbox.enqueue(conv.pid, items, { origin: 'bot', receivedAt: new Date(p.at) });
+    await this.deps.outbox.enqueue(conv.pid, items, { origin: 'bot', receivedAt: new Date(p.at), skipDelivered: recovering });
     const ctx: EventContext = {
       pid: conv.pid, channel: conv.channel as EventContext['channel'], lang: p.lang, at: new Date(p.at),
       vars: p.vars, status: p.status, updateId: p.updateId,

@@ -9,7 +9,7 @@
  */
 import { ChatMessageModel, ConversationModel, InboxModel } from '../conversations/store';
 import { HandoffMessageModel } from '../handoff/store';
-import { OutboxModel } from '../outbox/store';
+import { DeliveredModel, OutboxModel } from '../outbox/store';
 import { SessionModel } from '../console/store';
 import { log } from '../observability/log';
 
@@ -58,6 +58,7 @@ export async function purgeExpired(cfg: RetentionConfig, now: Date, extra: Extra
   counts.inbox = (await InboxModel.deleteMany({ status: { $in: ['done', 'failed'] }, receivedAt: { $lt: queueBefore } })).deletedCount;
   // Telegram lets a bot delete messages for 48 hours only; older ids are of no use.
   counts.chatMessageIds = (await ChatMessageModel.deleteMany({ at: { $lt: new Date(now.getTime() - 2 * DAY) } })).deletedCount;
+  counts.delivered = (await DeliveredModel.deleteMany({ at: { $lt: queueBefore } })).deletedCount;
   counts.outbox = (await OutboxModel.deleteMany({ status: { $in: ['sent', 'dead'] }, createdAt: { $lt: queueBefore } })).deletedCount;
   counts.sessions = (await SessionModel.deleteMany({ expiresAt: { $lt: now } })).deletedCount;
 

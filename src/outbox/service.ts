@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { Outbound } from '../channels/types';
 import { ConversationModel } from '../conversations/store';
 import { FieldCipher } from '../shared/crypto';
-import { OutboxModel } from './store';
+import { DeliveredModel, OutboxModel } from './store';
 import type { DeliveryEvent, DeliveryListener } from './types';
 
 /** One reply to enqueue. `dedupeKey` makes a repeated enqueue (after a crash) harmless. */
@@ -22,6 +22,8 @@ export interface OutboxItem {
 export interface EnqueueOptions {
   origin: 'bot' | 'counsellor' | 'system';
   receivedAt?: Date;
+  /** Recovery after a crash: leave out items whose dedupe key was already delivered. */
+  skipDelivered?: boolean;
 }
 
 /** The outbox as used by the conversation pipeline, handoff and the worker. */
@@ -38,6 +40,7 @@ export class Outbox {
    * Returns the ids of the rows (existing or new) in order.
    */
   async enqueue(pid: string, items: OutboxItem[], opts: EnqueueOptions): Promise<string[]> {
+    if (opts.skipDelivered) items = await withoutDelivered(items);
     if (items.length === 0) return [];
     // Read only: FerretDB rewrites a document whole on update, so a counter $inc here would
     // race with the pipeline's saves of the same conversation. Seqs come from nextSeqs().
@@ -80,6 +83,15 @@ export class Outbox {
       try { (fn as DeliveryListener)(e); } catch { /* a listener's failure must not stop delivery */ }
     }
   }
+}
+
+/** Items whose dedupe key is not yet in the delivered log (reads by _id: constant time on FerretDB too). */
+async function withoutDelivered(items: OutboxItem[]): Promise<OutboxItem[]> {
+  const out: OutboxItem[] = [];
+  for (const it of items) {
+    if (!it.dedupeKey || !(await DeliveredModel.exists({ _id: it.dedupeKey }))) out.push(it);
+  }
+  return out;
 }
 
 let lastSeq = 0;

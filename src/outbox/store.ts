@@ -51,3 +51,12 @@ outboxSchema.index({ pid: 1, seq: 1 });
 outboxSchema.index({ channel: 1, status: 1, nextAttemptAt: 1 });
 
 export const OutboxModel = defineModel<OutboxDoc>('Outbox', 'outbox', outboxSchema);
+
+/**
+ * Dedupe keys of delivered replies (insert-only, _id = dedupeKey), kept a few days. Sent
+ * rows leave the outbox at once; this log is what stops a crash-recovery re-enqueue from
+ * sending a reply twice.
+ */
+export interface DeliveredDoc { _id: string; at: Date }
+const deliveredSchema = new Schema<DeliveredDoc>({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
+export const DeliveredModel = defineModel<DeliveredDoc>('Delivered', 'outbox_delivered', deliveredSchema);

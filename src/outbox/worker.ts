@@ -16,7 +16,7 @@ import { metrics } from '../observability/metrics';
 import { FieldCipher } from '../shared/crypto';
 import { ChannelLimiter, ChannelLimits, LIMITS } from './rateLimit';
 import type { Outbox } from './service';
-import { OutboxDoc, OutboxModel } from './store';
+import { DeliveredModel, OutboxDoc, OutboxModel } from './store';
 import { ChatMessageModel } from '../conversations/store';
 
 const LEASE_TTL_MS = 10_000;
@@ -168,7 +168,11 @@ class ChannelLoop {
     const channel = this.adapter.name;
     if (result.ok) {
       this.heldBack.delete(row.pid);
-      await OutboxModel.updateOne({ _id: row._id }, { $set: { status: 'sent', sentAt: new Date(), outboundSealed: null, lockedUntil: null } });
+      // Delivered rows are deleted at once: the outbox holds only what is still to send. That
+      // keeps the worker's scans small (the embedded FerretDB scans a collection on every
+      // query and update) and keeps no reply text longer than needed.
+      await DeliveredModel.create({ _id: row.dedupeKey, at: new Date() }).catch(() => undefined);
+      await OutboxModel.deleteOne({ _id: row._id });
       if (result.messageIds.length && channel === 'telegram') {
         const at = new Date();
         await ChatMessageModel.insertMany(result.messageIds.map((id) => ({ pid: row.pid, id, at })));
