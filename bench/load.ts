@@ -43,7 +43,7 @@ export async function closedLoop(opts: { url: string; connections: number; secon
 }
 
 /** Open loop: send at `rate` per second for `seconds`, never waiting for answers. Calls onSent with the send time. */
-export async function openLoop(opts: { url: string; rate: number; seconds: number; body: (i: number) => string; headers?: Record<string, string>; onSent?: (i: number, at: number) => void }): Promise<{ sent: number; errors: number }> {
+export async function openLoop(opts: { url: string; rate: number; seconds: number; body: (i: number) => string; headers?: Record<string, string>; onSent?: (i: number, at: number) => void; maxWaitMs?: number }): Promise<{ sent: number; errors: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const url = new URL(opts.url);
   const total = Math.round(opts.rate * opts.seconds);
@@ -57,7 +57,11 @@ export async function openLoop(opts: { url: string; rate: number; seconds: numbe
     opts.onSent?.(i, performance.now());
     inflight.push(post(agent, url, opts.body(i), opts.headers).then((s) => { if (s < 200 || s >= 300) errors++; }, () => { errors++; }));
   }
-  await Promise.all(inflight);
+  // Bounded: answers still missing after maxWaitMs are counted as errors and abandoned.
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<'late'>((r) => { timer = setTimeout(() => r('late'), opts.maxWaitMs ?? 30_000); });
+  const done = await Promise.race([Promise.all(inflight).then(() => 'ok' as const), limit]);
+  clearTimeout(timer);
   agent.destroy();
-  return { sent: total, errors };
+  return { sent: total, errors: done === 'late' ? errors + 1 : errors };
 }

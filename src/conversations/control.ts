@@ -24,16 +24,16 @@ export function createConversationControl(deps: { flows: FlowSet; engineConfig: 
 
   return {
     async get(pid) {
-      const c = await ConversationModel.findOne({ pid }).lean<ConversationDoc>();
+      const c = await ConversationModel.findOne({ _id: pid }).lean<ConversationDoc>();
       return c ? view(c) : null;
     },
 
     async transition(pid, from, to, set = {}) {
       // Read, check and write under the pid's lock: the check-and-set is then real on FerretDB too.
       return (await withPidLock(pid, async () => {
-        const c = await ConversationModel.findOne({ pid }, { status: 1 }).lean<ConversationDoc>();
+        const c = await ConversationModel.findOne({ _id: pid }, { status: 1 }).lean<ConversationDoc>();
         if (!c || !from.includes(c.status)) return false;
-        await ConversationModel.updateOne({ pid }, { $set: { status: to, ...set } });
+        await ConversationModel.updateOne({ _id: pid }, { $set: { status: to, ...set } });
         return true;
       })) ?? false;
     },
@@ -47,23 +47,23 @@ export function createConversationControl(deps: { flows: FlowSet; engineConfig: 
     },
 
     async textFor(pid, key, vars) {
-      const c = await ConversationModel.findOne({ pid }, { lang: 1 }).lean<ConversationDoc>();
+      const c = await ConversationModel.findOne({ _id: pid }, { lang: 1 }).lean<ConversationDoc>();
       return text(flows, c?.lang ?? engineConfig.defaultLang, key, vars);
     },
 
     async setBlockedUntil(pid, until) {
-      await withPidLock(pid, async () => { await ConversationModel.updateOne({ pid }, { $set: { blockedUntil: until } }); });
+      await withPidLock(pid, async () => { await ConversationModel.updateOne({ _id: pid }, { $set: { blockedUntil: until } }); });
     },
   };
 
   /** enter() and its replies, under the pid lock (so no other write interleaves). */
   async function enterLocked(pid: string, nodeId: string): Promise<void> {
-    const c = await ConversationModel.findOne({ pid }).lean<ConversationDoc>();
+    const c = await ConversationModel.findOne({ _id: pid }).lean<ConversationDoc>();
     if (!c) return;
     const prev = (c.state && Object.keys(c.state).length ? c.state : initialState(engineConfig)) as unknown as ConversationState;
     const status = (c.status === 'closed' ? 'bot' : c.status) as ConversationState['status'];
     const result = enter(flows, { ...prev, status }, nodeId, Date.now(), engineConfig);
-    await ConversationModel.updateOne({ pid }, { $set: { state: result.state, lang: result.state.lang }, $inc: { version: 1 } });
+    await ConversationModel.updateOne({ _id: pid }, { $set: { state: result.state, lang: result.state.lang }, $inc: { version: 1 } });
     await outbox.enqueue(pid, result.replies.map((r) => ({ outbound: toOutbound(r), priority: r.emergency ? 0 : 1 })), { origin: 'system' });
   }
 }

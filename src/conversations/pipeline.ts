@@ -7,13 +7,17 @@
  * once in this process, serialised per pid; a recovery loop picks up rows a crashed
  * instance left behind.
  *
- * Processing one update: load the conversation, run the pure engine, and save state,
- * version+1 and the step's replies/events (sealed, "pending") in ONE conditional update
- * (where version = what we read). A miss means another instance moved first: reload and
- * re-run. Then the pending replies go to the outbox (idempotent by dedupe key) and the
- * events to the sinks, and pending is cleared. If we die anywhere in between, the next
- * processing of the pid finishes that move, and `recentUpdates` stops the step from
- * being applied twice.
+ * Processing one update, under the pid's lock (one writer per conversation across
+ * instances): load the conversation, run the pure engine, and save state, version+1 and
+ * the step's replies/events (sealed, "pending") in ONE update of the conversation. Then
+ * the pending replies go to the outbox (idempotent by dedupe key) and the events to the
+ * sinks, and pending is cleared. If we die anywhere in between, the next processing of
+ * the pid finishes that move, and `recentUpdates` stops the step from being applied twice.
+ * Finally the update moves from the inbox to the insert-only seen log.
+ *
+ * Every read and write here addresses one document by `_id` (see store.ts for why); the
+ * only queries by other fields (a pid's pending updates, the recovery scan) run on the
+ * inbox, which holds only the updates in flight.
  */
 import type { Inbound } from '../channels/types';
 import type { ConversationState, EngineConfig, EngineEvent, FlowSet, Reply, StepResult } from '../engine';
@@ -24,11 +28,10 @@ import type { Outbox, OutboxItem } from '../outbox';
 import { FieldCipher, pseudonymousId } from '../shared/crypto';
 import { withPidLock } from './pidLock';
 import { DELETE_CHAT_PAYLOAD, handleSystemPayload, offerDeletion } from './system';
-import { ChatMessageModel, ConversationDoc, ConversationModel, InboxModel } from './store';
+import { ChatMessageModel, ConversationDoc, ConversationModel, inboxKey, InboxModel, InboxSeenModel } from './store';
 import type { EventContext, EventSink } from './types';
 import { toOutbound } from './outbound';
 
-const MAX_CONFLICT_RETRIES = 8;
 const RECENT_UPDATES = 30;
 const RECOVERY_EVERY_MS = 2_000;
 const STALE_PENDING_MS = 5_000;
@@ -77,9 +80,11 @@ export class ConversationPipeline {
     // later must not look like activity in the past (inactivity restarts, episodes).
     const inbound: Inbound = { ...received, at: new Date() };
     const pid = this.pidOf(inbound);
+    const key = inboxKey(inbound.channel, inbound.updateId);
     try {
+      if (await InboxSeenModel.exists({ _id: key })) throw Object.assign(new Error('seen'), { code: 11000 });
       await InboxModel.create({
-        channel: inbound.channel, updateId: inbound.updateId, pid, status: 'pending',
+        _id: key, channel: inbound.channel, updateId: inbound.updateId, pid, status: 'pending',
         inboundSealed: this.deps.cipher.seal(JSON.stringify(inbound)), receivedAt: new Date(),
       });
     } catch (err) {
@@ -136,9 +141,9 @@ export class ConversationPipeline {
     for (let guard = 0; guard < 1000; guard++) {
       if (this.stopped) return; // shutting down: finish the current update only; the rest stays pending
       // One processor per pid across instances, one update per lock hold, so a counsellor's
-      // action on this conversation waits for one step at most. The optimistic version check
-      // alone is not enough on FerretDB (see pidLock.ts). If the lock stays busy, its holder
-      // drains our row too, and the recovery loop is the backstop.
+      // action on this conversation waits for one step at most (see pidLock.ts for why a
+      // lock and not a version check). If the lock stays busy, its holder drains our row
+      // too, and the recovery loop is the backstop.
       const more = await withPidLock(pid, () => this.processNext(pid), { waitMs: 3_000, skipIfBusy: true });
       if (!more) return;
     }
@@ -167,7 +172,10 @@ export class ConversationPipeline {
       if (failed) log.error('update failed too often; given up', { pid, attempts });
       throw err;
     }
-    await InboxModel.updateOne({ _id: row._id }, { $set: { status: 'done', processedAt: new Date(), inboundSealed: null } });
+    // Seen first, then out of the inbox: a crash in between leaves the row pending, and its
+    // re-run is stopped by recentUpdates (no second reply).
+    await InboxSeenModel.create({ _id: row._id, at: new Date() }).catch((err: { code?: number }) => { if (err.code !== 11000) throw err; });
+    await InboxModel.deleteOne({ _id: row._id });
     return true;
   }
 
@@ -181,29 +189,24 @@ export class ConversationPipeline {
     if (inbound.payload === DELETE_CHAT_PAYLOAD) {
       conv = { ...conv, messageIds: await ChatMessageModel.find({ pid }, { id: 1, at: 1 }).lean() };
     }
-    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-      const pending = this.run(conv, inbound);
-      const saved = await ConversationModel.findOneAndUpdate(
-        { pid, version: conv.version },
-        {
-          $set: {
-            state: pending.state, lang: pending.state.lang, lastActivityAt: inbound.at,
-            pendingSealed: this.deps.cipher.seal(JSON.stringify(pending.pending)),
-            recentUpdates: [...conv.recentUpdates, inbound.updateId].slice(-RECENT_UPDATES),
-          },
-          $inc: { version: 1 },
+    const pending = this.run(conv, inbound);
+    // Under the pid lock nobody else writes this conversation, so a plain update by _id is
+    // the check-and-set (a version in the filter would make FerretDB scan the collection).
+    const saved = await ConversationModel.findOneAndUpdate(
+      { _id: pid },
+      {
+        $set: {
+          state: pending.state, lang: pending.state.lang, lastActivityAt: inbound.at,
+          pendingSealed: this.deps.cipher.seal(JSON.stringify(pending.pending)),
+          recentUpdates: [...conv.recentUpdates, inbound.updateId].slice(-RECENT_UPDATES),
         },
-        { new: true },
-      ).lean<ConversationDoc>();
-      if (saved) {
-        await this.rememberMessageIds(pid, inbound, pending.deletes);
-        await this.flush(withArrays(saved));
-        return;
-      }
-      conv = await this.load(pid, inbound); // someone else moved first: run the step again on their result
-      if (conv.pendingSealed) conv = await this.flush(conv, true);
-    }
-    throw new Error('conversation update kept conflicting');
+        $inc: { version: 1 },
+      },
+      { new: true },
+    ).lean<ConversationDoc>();
+    if (!saved) throw new Error('conversation vanished while processing');
+    await this.rememberMessageIds(pid, inbound, pending.deletes);
+    await this.flush(withArrays(saved));
   }
 
   /** Run the engine (or the system/blocked paths) for one inbound on a loaded conversation. */
@@ -287,21 +290,23 @@ export class ConversationPipeline {
         log.error('event sink failed', { pid: conv.pid, err });
       }
     }
-    const cleared = await ConversationModel.findOneAndUpdate({ pid: conv.pid, pendingSealed: sealed }, { $set: { pendingSealed: null } }, { new: true }).lean<ConversationDoc>();
-    return withArrays(cleared ?? ((await ConversationModel.findOne({ pid: conv.pid }).lean<ConversationDoc>()) as ConversationDoc));
+    // Still under the pid lock, so pendingSealed is the one we just moved.
+    const cleared = await ConversationModel.findOneAndUpdate({ _id: conv.pid }, { $set: { pendingSealed: null } }, { new: true }).lean<ConversationDoc>();
+    if (!cleared) throw new Error('conversation vanished while processing');
+    return withArrays(cleared);
   }
 
   /** Load the conversation, creating it on first contact (the address sealed, never plain). */
   private async load(pid: string, inbound: Inbound): Promise<ConversationDoc> {
-    const found = await ConversationModel.findOne({ pid }).lean<ConversationDoc>();
+    const found = await ConversationModel.findOne({ _id: pid }).lean<ConversationDoc>();
     if (found && found.addressSealed) return withArrays(found);
     const now = new Date();
     const created = await ConversationModel.findOneAndUpdate(
-      { pid },
+      { _id: pid },
       {
         $set: { addressSealed: this.deps.cipher.seal(inbound.channelUserId) },
         $setOnInsert: {
-          channel: inbound.channel, lang: this.deps.engineConfig.defaultLang, state: {}, status: 'bot', version: 0,
+          pid, channel: inbound.channel, lang: this.deps.engineConfig.defaultLang, state: {}, status: 'bot', version: 0,
           lastActivityAt: now, createdAt: now, outSeq: 0, recentUpdates: [], messageIds: [], pendingSealed: null,
           blockedUntil: null, handoff: null, caseId: null, episodeStartedAt: null,
         },

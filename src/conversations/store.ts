@@ -1,16 +1,24 @@
 /**
- * Conversations and the inbox of processed updates.
- * - conversations: one per pid; the engine state and handoff status; the channel address
- *   sealed (AES-GCM). `version` is the optimistic-concurrency counter: every save is
- *   "update where version = what I read", and a miss means reload and re-run the step.
- * - inbox: one row per (channel, updateId), unique. Inserting it is how a redelivered
- *   update is recognised; the sealed inbound is kept only until processed, so an update
- *   acknowledged before a crash is still processed after restart.
+ * Conversations and the inbox of received updates.
+ *
+ * Every hot-path read and write addresses a document by its `_id` alone, because that is
+ * the one filter the embedded FerretDB hands to SQLite's index: any other filter (even
+ * `{_id, version}`) reads and decodes the whole collection, so the cost of a message grew
+ * with the number of people and updates ever seen (measured: see README, Performance).
+ * - conversations: `_id` = pid; the engine state and handoff status; the channel address
+ *   sealed (AES-GCM). Writes run under the pid's lock (pidLock.ts); `version` counts saves.
+ * - inbox: updates received and not yet processed, `_id` = "<channel>:<updateId>" (unique,
+ *   so a redelivery while pending is recognised). The sealed inbound is kept only until
+ *   processed, so an update acknowledged before a crash is still processed after restart.
+ *   Processed rows leave the inbox for the insert-only `inbox_seen` log, which keeps the
+ *   inbox (scanned by the per-pid and recovery queries) as small as the work in flight.
  */
 import { defineModel, Schema } from '../db/model';
 
 /** Stored conversation. */
 export interface ConversationDoc {
+  /** The pid (see the module comment). */
+  _id?: string;
   pid: string;
   channel: string;
   addressSealed: string | null;
@@ -40,6 +48,7 @@ export interface ConversationDoc {
 }
 
 const conversationSchema = new Schema<ConversationDoc>({
+  _id: { type: String },
   pid: { type: String, required: true, unique: true },
   channel: { type: String, required: true },
   addressSealed: { type: String, default: null },
@@ -63,6 +72,8 @@ export const ConversationModel = defineModel<ConversationDoc>('Conversation', 'c
 
 /** A received update: deduplication key plus the sealed inbound until it is processed. */
 export interface InboxDoc {
+  /** inboxKey(channel, updateId). */
+  _id: string;
   channel: string;
   updateId: string;
   pid: string;
@@ -75,6 +86,7 @@ export interface InboxDoc {
 }
 
 const inboxSchema = new Schema<InboxDoc>({
+  _id: { type: String },
   channel: { type: String, required: true },
   updateId: { type: String, required: true },
   pid: { type: String, required: true },
@@ -90,6 +102,19 @@ inboxSchema.index({ status: 1, receivedAt: 1 });
 inboxSchema.index({ pid: 1, receivedAt: 1 });
 
 export const InboxModel = defineModel<InboxDoc>('Inbox', 'inbox', inboxSchema);
+
+/** The inbox `_id` of an update: unique per channel. */
+export function inboxKey(channel: string, updateId: string): string {
+  return `${channel}:${updateId}`;
+}
+
+/**
+ * Updates already processed (insert-only, `_id` = inboxKey), kept a few days so a late
+ * redelivery is still answered once. Read by `_id` only.
+ */
+export interface InboxSeenDoc { _id: string; at: Date }
+const inboxSeenSchema = new Schema<InboxSeenDoc>({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
+export const InboxSeenModel = defineModel<InboxSeenDoc>('InboxSeen', 'inbox_seen', inboxSeenSchema);
 
 /**
  * Telegram message ids of a conversation (the bot's and the person's), kept only so the bot

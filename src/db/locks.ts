@@ -7,8 +7,11 @@
  */
 import { defineModel, Schema } from './model';
 
-interface LockDoc { name: string; holder: string; until: Date }
+interface LockDoc { _id: string; name: string; holder: string; until: Date }
+// _id = name: the lock is taken, checked and released by _id alone, the one filter the
+// embedded FerretDB answers from an index (any other filter reads the whole collection).
 const lockSchema = new Schema<LockDoc>({
+  _id: { type: String },
   name: { type: String, required: true, unique: true },
   holder: { type: String, required: true },
   until: { type: Date, required: true },
@@ -19,7 +22,7 @@ export const LockModel = defineModel<LockDoc>('Lock', 'locks', lockSchema);
 
 async function insert(name: string, holder: string, until: Date): Promise<boolean> {
   try {
-    await LockModel.create({ name, holder, until });
+    await LockModel.create({ _id: name, name, holder, until });
     return true;
   } catch (err) {
     if ((err as { code?: number }).code === 11000) return false;
@@ -31,13 +34,20 @@ async function insert(name: string, holder: string, until: Date): Promise<boolea
 export async function tryLock(name: string, holder: string, ttlMs: number, now = new Date()): Promise<boolean> {
   const until = new Date(now.getTime() + ttlMs);
   if (await insert(name, holder, until)) return true;
-  const held = await LockModel.findOne({ name }).lean<LockDoc & { _id: unknown }>();
+  const held = await LockModel.findOne({ _id: name }).lean<LockDoc>();
   if (!held || held.until.getTime() >= now.getTime()) return false;
-  await LockModel.deleteOne({ _id: held._id, until: held.until });
+  // Expired: remove it unless it changed since we looked (then someone else took it over).
+  const again = await LockModel.findOne({ _id: name }).lean<LockDoc>();
+  if (again && again.holder === held.holder && again.until.getTime() === held.until.getTime()) await LockModel.deleteOne({ _id: name });
   return insert(name, holder, until);
 }
 
-/** Release the lock if we still hold it. */
+/**
+ * Release the lock if we still hold it. The check and the delete are two steps: a holder
+ * that overran its TTL could remove its successor's lock in between, which is why TTLs
+ * are long compared with the work done under a lock.
+ */
 export async function unlock(name: string, holder: string): Promise<void> {
-  await LockModel.deleteOne({ name, holder });
+  const held = await LockModel.findOne({ _id: name }, { holder: 1 }).lean<LockDoc>();
+  if (held?.holder === holder) await LockModel.deleteOne({ _id: name });
 }

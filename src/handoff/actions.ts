@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Core } from './core';
 import { inSafeWindow, isOpen } from './officeHours';
 import type { LiveMessage } from './relay';
-import { CaseNoteModel, FollowUpModel, HandoffCaseDoc, HandoffCaseModel, PresenceModel, QueueAnswers, HandoffLockModel, takeOnce } from './store';
+import { CaseNoteModel, FollowUpModel, HandoffCaseDoc, HandoffCaseModel, PresenceModel, QueueAnswers, HandoffLockModel, takeOnce, updateHandoffCase } from './store';
 import type { Disposition, Result } from './types';
 
 /** A queue row as the console shows it (no text, no name, no phone). */
@@ -73,11 +73,11 @@ export function createActions(core: Core): HandoffActions {
     if (q.status !== 'queued') return { ok: false, code: 'conflict' };
     // The atomic gate: of two counsellors clicking at once, exactly one inserts this key.
     if (!(await takeOnce(`claim:${hid}:${q.gen ?? 0}`))) return { ok: false, code: 'conflict' };
-    await HandoffCaseModel.updateOne({ hid }, { $set: { status: 'active', counsellorId: username, claimedAt: now, lastCounsellorAt: now, updatedAt: now } });
+    await updateHandoffCase(q.pid, { hid }, { $set: { status: 'active', counsellorId: username, claimedAt: now, lastCounsellorAt: now, updatedAt: now } });
     const c = { ...q, status: 'active' as const, counsellorId: username, claimedAt: now };
     if (!(await core.move(c, 'queued', 'with_counsellor', 'claim', username))) {
       // The person cancelled or left in the same instant: their move won.
-      await HandoffCaseModel.updateOne({ hid }, { $set: { status: 'ended', outcome: 'cancelled', endedAt: now, updatedAt: now } });
+      await updateHandoffCase(q.pid, { hid }, { $set: { status: 'ended', outcome: 'cancelled', endedAt: now, updatedAt: now } });
       await feed.publish({ kind: 'queue', hid, counsellors: [] });
       return { ok: false, code: 'conflict' };
     }
@@ -92,7 +92,7 @@ export function createActions(core: Core): HandoffActions {
     const { c, code } = await own(username, hid);
     if (!c) return { ok: false, code };
     if (!(await takeOnce(`release:${hid}:${c.gen ?? 0}`))) return { ok: false, code: 'conflict' };
-    await HandoffCaseModel.updateOne({ hid }, { $set: { status: 'queued', counsellorId: null, claimedAt: null, updatedAt: new Date(), gen: (c.gen ?? 0) + 1 } });
+    await updateHandoffCase(c.pid, { hid }, { $set: { status: 'queued', counsellorId: null, claimedAt: null, updatedAt: new Date(), gen: (c.gen ?? 0) + 1 } });
     await core.move(c, 'with_counsellor', 'queued', 'release', null);
     await relay.add(hid, c.pid, 'system', 'released', username);
     await core.say(c.pid, [await core.positionText(c, 'live.released')]);
@@ -110,7 +110,7 @@ export function createActions(core: Core): HandoffActions {
     if ((st.load[to] ?? 0) >= (st.limits[to] ?? core.cfg.caseloadLimit)) return { ok: false, code: 'caseload_full' };
     const from = c.counsellorId;
     if (!(await takeOnce(`xfer:${hid}:${c.xfers ?? 0}`))) return { ok: false, code: 'conflict' };
-    await HandoffCaseModel.updateOne({ hid }, { $set: { counsellorId: to, lastCounsellorAt: new Date(), updatedAt: new Date(), xfers: (c.xfers ?? 0) + 1 } });
+    await updateHandoffCase(c.pid, { hid }, { $set: { counsellorId: to, lastCounsellorAt: new Date(), updatedAt: new Date(), xfers: (c.xfers ?? 0) + 1 } });
     if (!c.personLeft) {
       await core.move(c, 'with_counsellor', 'with_counsellor', 'transfer', to);
       await core.say(c.pid, [await core.text(c.pid, 'live.transferred')]);
@@ -125,7 +125,7 @@ export function createActions(core: Core): HandoffActions {
     if (!c) return { ok: false, code };
     const now = new Date();
     if (!(await takeOnce(`end:${hid}`))) return { ok: false, code: 'conflict' };
-    await HandoffCaseModel.updateOne({ hid }, { $set: { status: 'ended', outcome: 'closed', endedAt: now, updatedAt: now } });
+    await updateHandoffCase(c.pid, { hid }, { $set: { status: 'ended', outcome: 'closed', endedAt: now, updatedAt: now } });
     await core.record(c.pid, { type: 'closed', at: now, danger: c.danger, disposition: d });
     if (note && note.trim()) {
       await CaseNoteModel.updateOne({ hid }, { $set: { hid, pid: c.pid, author: username, noteSealed: core.deps.cipher.seal(note.trim()), createdAt: now, deleteAfter: new Date(now.getTime() + core.cfg.caseNoteRetentionDays * 86_400_000) } }, { upsert: true });

@@ -5,12 +5,13 @@
  * back through onDelivery, so "window expired" or "failed" shows in the console instead
  * of vanishing. Text never reaches a log.
  */
+import { withPidLock } from '../conversations/pidLock';
 import type { ConversationControl } from '../conversations';
 import type { DeliveryEvent } from '../outbox';
 import { log } from '../observability/log';
 import type { FieldCipher } from '../shared/crypto';
 import type { ChangeFeed } from './feed';
-import { HandoffCaseModel, HandoffMessageDoc, HandoffMessageModel } from './store';
+import { HandoffCaseModel, HandoffMessageDoc, HandoffMessageModel, updateHandoffCase } from './store';
 
 /** A message as the console shows it. `text` of a system row is a code (e.g. 'person_left'). */
 export interface LiveMessage { seq: number; from: HandoffMessageDoc['from']; text: string; at: Date; delivery: HandoffMessageDoc['delivery']; counsellorId: string | null }
@@ -21,19 +22,24 @@ export class Relay {
 
   /** Store one message of a case with the next seq of that case. */
   async add(hid: string, pid: string, from: HandoffMessageDoc['from'], text: string, counsellorId: string | null, at = new Date()): Promise<number> {
-    const c = await HandoffCaseModel.findOneAndUpdate({ hid }, { $inc: { msgSeq: 1 }, $set: { updatedAt: at } }, { new: true }).lean();
-    if (!c) throw new Error('relay: unknown case');
-    await HandoffMessageModel.create({
-      caseId: hid, pid, seq: c.msgSeq, from, counsellorId, textSealed: this.cipher.seal(text), at, updatedAt: at,
-      delivery: from === 'counsellor' ? 'queued' : null, outboxId: null,
-    });
-    return c.msgSeq;
+    // Under the person's lock (re-entrant: the pipeline already holds it for the person's own
+    // messages): FerretDB applies $inc by read-then-rewrite, so a counsellor's message and the
+    // person's arriving together could both get the same seq.
+    return (await withPidLock(pid, async () => {
+      const c = await HandoffCaseModel.findOneAndUpdate({ hid }, { $inc: { msgSeq: 1 }, $set: { updatedAt: at } }, { new: true }).lean();
+      if (!c) throw new Error('relay: unknown case');
+      await HandoffMessageModel.create({
+        caseId: hid, pid, seq: c.msgSeq, from, counsellorId, textSealed: this.cipher.seal(text), at, updatedAt: at,
+        delivery: from === 'counsellor' ? 'queued' : null, outboxId: null,
+      });
+      return c.msgSeq;
+    }))!;
   }
 
   /** The person wrote while queued or with a counsellor. */
   async fromPerson(hid: string, pid: string, counsellorId: string | null, text: string, at: Date): Promise<void> {
     await this.add(hid, pid, 'person', text, null, at);
-    await HandoffCaseModel.updateOne({ hid }, { $set: { lastPersonAt: at, updatedAt: new Date() } });
+    await updateHandoffCase(pid, { hid }, { $set: { lastPersonAt: at, updatedAt: new Date() } });
     await this.feed.publish({ kind: 'message', hid, counsellors: counsellorId ? [counsellorId] : [] });
   }
 
@@ -48,7 +54,7 @@ export class Relay {
       log.error('counsellor message could not be queued', { pid, err });
       await HandoffMessageModel.updateOne({ caseId: hid, seq }, { $set: { delivery: 'failed', updatedAt: new Date() } });
     }
-    await HandoffCaseModel.updateOne({ hid }, { $set: { lastCounsellorAt: at, updatedAt: new Date() } });
+    await updateHandoffCase(pid, { hid }, { $set: { lastCounsellorAt: at, updatedAt: new Date() } });
     await this.feed.publish({ kind: 'message', hid, counsellors: [counsellorId] });
     return { seq };
   }

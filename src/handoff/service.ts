@@ -15,7 +15,7 @@ import { Core } from './core';
 import type { ChangeFeed } from './feed';
 import { purgeFeed } from './feed';
 import { isOpen } from './officeHours';
-import { CaseNoteModel, FlagModel, FollowUpModel, HandoffCaseDoc, HandoffCaseModel, HandoffLockModel, PresenceModel, takeOnce } from './store';
+import { CaseNoteModel, FlagModel, FollowUpModel, HandoffCaseDoc, HandoffCaseModel, HandoffLockModel, PresenceModel, takeOnce, updateHandoffCase } from './store';
 import type { HandoffConfig, HandoffDeps } from './types';
 
 const DANGER_MEMORY_MS = 24 * 3_600_000;
@@ -94,11 +94,11 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
     if (!moved) log.warn('person ended a handoff whose status had already changed', { pid: c.pid });
     await core.relay.purge(c.hid);
     if (c.status === 'active') {
-      await HandoffCaseModel.updateOne({ hid: c.hid }, { $set: { personLeft: true, updatedAt: now } });
+      await updateHandoffCase(c.pid, { hid: c.hid }, { $set: { personLeft: true, updatedAt: now } });
       await core.relay.add(c.hid, c.pid, 'system', why === 'exit' ? 'person_left' : 'person_cancelled', null, now);
       await core.record(c.pid, { type: 'abandoned', at: now, danger: c.danger });
     } else if (await takeOnce(`end:${c.hid}`)) {
-      await HandoffCaseModel.updateOne({ hid: c.hid }, { $set: { status: 'ended', outcome: why === 'exit' ? 'left' : 'cancelled', endedAt: now, updatedAt: now } });
+      await updateHandoffCase(c.pid, { hid: c.hid }, { $set: { status: 'ended', outcome: why === 'exit' ? 'left' : 'cancelled', endedAt: now, updatedAt: now } });
       await core.record(c.pid, { type: 'cancelled', at: now, danger: c.danger });
     }
     await core.feed.publish({ kind: 'case', hid: c.hid, counsellors: c.counsellorId ? [c.counsellorId] : [] });
@@ -125,7 +125,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
       await remember(ec, events);
       let open = await openCase(ec.pid);
       if (open && events.some((e) => e.type === 'danger') && !open.danger) {
-        await HandoffCaseModel.updateOne({ hid: open.hid }, { $set: { danger: true, updatedAt: new Date() } });
+        await updateHandoffCase(open.pid, { hid: open.hid }, { $set: { danger: true, updatedAt: new Date() } });
         open = { ...open, danger: true };
         await core.feed.publish({ kind: 'queue', hid: open.hid, counsellors: open.counsellorId ? [open.counsellorId] : [] });
       }
@@ -155,14 +155,14 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
     for (const c of await HandoffCaseModel.find({ status: 'queued' }).lean()) {
       if (!open) {
         if (!(await takeOnce(`end:${c.hid}`))) continue;
-        await HandoffCaseModel.updateOne({ hid: c.hid }, { $set: { status: 'ended', outcome: 'out_of_hours', endedAt: now, updatedAt: now } });
+        await updateHandoffCase(c.pid, { hid: c.hid }, { $set: { status: 'ended', outcome: 'out_of_hours', endedAt: now, updatedAt: now } });
         await core.move(c, 'queued', 'bot', 'out_of_hours', null);
         await core.relay.purge(c.hid);
         await core.record(c.pid, { type: 'cancelled', at: now, danger: c.danger });
         await unavailable(c.pid, now, 'closed');
         await core.feed.publish({ kind: 'queue', hid: c.hid, counsellors: [] });
       } else if (!c.waitNotifiedAt && now.getTime() - c.waitingSince.getTime() > cfg.handoffWaitLimitMs) {
-        await HandoffCaseModel.updateOne({ hid: c.hid }, { $set: { waitNotifiedAt: now, updatedAt: now } });
+        await updateHandoffCase(c.pid, { hid: c.hid }, { $set: { waitNotifiedAt: now, updatedAt: now } });
         await core.say(c.pid, [await core.positionText(c, 'live.waiting_long')]);
       }
     }
@@ -172,7 +172,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
         : now.getTime() - c.lastPersonAt.getTime() > cfg.handoffIdleMs || now.getTime() - lastC > cfg.handoffIdleMs;
       if (!idle) continue;
       if (!(await takeOnce(`end:${c.hid}`))) continue;
-      await HandoffCaseModel.updateOne({ hid: c.hid }, { $set: { status: 'ended', outcome: 'abandoned', endedAt: now, updatedAt: now } });
+      await updateHandoffCase(c.pid, { hid: c.hid }, { $set: { status: 'ended', outcome: 'abandoned', endedAt: now, updatedAt: now } });
       await core.relay.purge(c.hid);
       if (!c.personLeft) {
         await core.move(c, 'with_counsellor', 'bot', 'abandon', null);

@@ -10,6 +10,8 @@
  * - handoff_notes: the optional sealed case note, deleted after its retention.
  * - handoff_flags: a recent danger mark and visited topic codes per pid, for the queue.
  */
+import type { UpdateQuery } from 'mongoose';
+import { withPidLock } from '../conversations/pidLock';
 import { defineModel, Schema } from '../db/model';
 
 /** One message of a live counsellor conversation. */
@@ -105,6 +107,16 @@ const handoffCaseSchema = new Schema<HandoffCaseDoc>({
 }, { versionKey: false, minimize: false });
 
 export const HandoffCaseModel = defineModel<HandoffCaseDoc>('HandoffCase', 'handoff_cases', handoffCaseSchema);
+
+/**
+ * Update a handoff case under its person's lock. FerretDB applies an update by reading the
+ * document and writing it back whole, so a counsellor's claim and the pipeline noting the
+ * person's last message at the same moment could undo each other; the pipeline holds the
+ * same lock while it processes the person's message (re-entrant), so they take turns.
+ */
+export async function updateHandoffCase(pid: string, filter: { hid: string }, update: UpdateQuery<HandoffCaseDoc>): Promise<void> {
+  await withPidLock(pid, async () => { await HandoffCaseModel.updateOne(filter, update); });
+}
 
 /** A request to be contacted in a safe time window, on the same channel. */
 export interface FollowUpDoc {

@@ -7,7 +7,7 @@
  * holds personal data, in one place an auditor can read. It only deletes; the areas
  * still own their schemas.
  */
-import { ChatMessageModel, ConversationModel, InboxModel } from '../conversations/store';
+import { ChatMessageModel, ConversationModel, InboxModel, InboxSeenModel } from '../conversations/store';
 import { HandoffMessageModel } from '../handoff/store';
 import { DeliveredModel, OutboxModel } from '../outbox/store';
 import { SessionModel } from '../console/store';
@@ -39,7 +39,7 @@ const HANDOFF_GRACE_MS = 60 * 60_000;
  * - conversations inactive for more than retentionDays (the sealed channel address goes with them),
  *   except those waiting for or talking with a counsellor;
  * - handoff messages of conversations that are no longer queued or with a counsellor (closed cases);
- * - inbox rows done for more than 3 days (with their sealed payloads), outbox rows sent/dead for more than 3 days;
+ * - failed inbox rows and the seen-updates log after 3 days, outbox rows sent/dead for more than 3 days;
  * - expired console sessions;
  * - case notes older than caseNoteRetentionDays, through the `extra` purges of their owner.
  */
@@ -55,7 +55,9 @@ export async function purgeExpired(cfg: RetentionConfig, now: Date, extra: Extra
   })).deletedCount;
 
   const queueBefore = new Date(now.getTime() - QUEUE_KEEP_DAYS * DAY);
+  // Processed updates leave the inbox at once; what stays is only what failed for good.
   counts.inbox = (await InboxModel.deleteMany({ status: { $in: ['done', 'failed'] }, receivedAt: { $lt: queueBefore } })).deletedCount;
+  counts.inboxSeen = (await InboxSeenModel.deleteMany({ at: { $lt: queueBefore } })).deletedCount;
   // Telegram lets a bot delete messages for 48 hours only; older ids are of no use.
   counts.chatMessageIds = (await ChatMessageModel.deleteMany({ at: { $lt: new Date(now.getTime() - 2 * DAY) } })).deletedCount;
   counts.delivered = (await DeliveredModel.deleteMany({ at: { $lt: queueBefore } })).deletedCount;

@@ -35,36 +35,37 @@ export class Outbox {
   }
 
   /**
-   * Enqueue replies for a pid whose conversation exists. Allocates seqs with one $inc on
-   * the conversation, then inserts; rows whose dedupeKey exists already are skipped.
-   * Returns the ids of the rows (existing or new) in order.
+   * Enqueue replies for a pid whose conversation exists; rows whose dedupeKey exists
+   * already are skipped. Returns the ids of the rows (existing or new) in order.
    */
   async enqueue(pid: string, items: OutboxItem[], opts: EnqueueOptions): Promise<string[]> {
     if (opts.skipDelivered) items = await withoutDelivered(items);
     if (items.length === 0) return [];
     // Read only: FerretDB rewrites a document whole on update, so a counter $inc here would
     // race with the pipeline's saves of the same conversation. Seqs come from nextSeqs().
-    const conv = await ConversationModel.findOne({ pid }, { channel: 1, addressSealed: 1 }).lean();
+    const conv = await ConversationModel.findOne({ _id: pid }, { channel: 1, addressSealed: 1 }).lean();
     if (!conv || !conv.addressSealed) throw new Error('enqueue: conversation not found or expired');
     const seqs = nextSeqs(items.length);
     const now = new Date();
-    const docs = items.map((it, i) => ({
-      _id: undefined as unknown,
-      pid, channel: conv.channel, addressSealed: conv.addressSealed!, seq: seqs[i]!,
-      priority: it.priority ?? 1, outboundSealed: this.cipher.seal(JSON.stringify(it.outbound)),
-      status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now, origin: opts.origin,
-      receivedAt: opts.receivedAt ?? null, dedupeKey: it.dedupeKey ?? randomUUID(),
-    }));
-    for (const d of docs) delete d._id;
+    const docs = items.map((it, i) => {
+      const dedupeKey = it.dedupeKey ?? randomUUID();
+      return {
+        // The row's _id is its dedupe key: a repeated enqueue meets the unique _id, and the
+        // worker addresses rows by _id alone (the one filter FerretDB does not scan for).
+        _id: dedupeKey, dedupeKey,
+        pid, channel: conv.channel, addressSealed: conv.addressSealed!, seq: seqs[i]!,
+        priority: it.priority ?? 1, outboundSealed: this.cipher.seal(JSON.stringify(it.outbound)),
+        status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now, origin: opts.origin,
+        receivedAt: opts.receivedAt ?? null,
+      };
+    });
     try {
       await OutboxModel.insertMany(docs, { ordered: false });
     } catch (err) {
       if (!isOnlyDuplicates(err)) throw err;
     }
-    const rows = await OutboxModel.find({ dedupeKey: { $in: docs.map((d) => d.dedupeKey) } }, { _id: 1, dedupeKey: 1 }).lean();
-    const byKey = new Map(rows.map((r) => [r.dedupeKey, String(r._id)]));
     this.emitter.emit('wake', conv.channel);
-    return docs.map((d) => byKey.get(d.dedupeKey) ?? '');
+    return docs.map((d) => d._id);
   }
 
   /** Called when rows were enqueued on this instance: the worker wakes at once. */

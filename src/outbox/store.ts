@@ -8,6 +8,8 @@ import { defineModel, Schema } from '../db/model';
 
 /** Stored outbound reply. */
 export interface OutboxDoc {
+  /** = dedupeKey. */
+  _id: string;
   pid: string;
   channel: string;
   addressSealed: string;
@@ -30,6 +32,7 @@ export interface OutboxDoc {
 }
 
 const outboxSchema = new Schema<OutboxDoc>({
+  _id: { type: String },
   pid: { type: String, required: true },
   channel: { type: String, required: true },
   addressSealed: { type: String, required: true },

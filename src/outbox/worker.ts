@@ -149,10 +149,12 @@ class ChannelLoop {
   }
 
   private async sendRow(row: Row): Promise<void> {
+    // Only the lease holder sends, so claiming by _id alone is safe (and is the one update
+    // FerretDB does not turn into a collection scan); the status check is ours.
     const claimed = await OutboxModel.findOneAndUpdate(
-      { _id: row._id, status: 'pending' }, { $set: { status: 'sending', lockedUntil: new Date(Date.now() + 60_000) }, $inc: { attempts: 1 } }, { new: true },
+      { _id: row._id }, { $set: { status: 'sending', lockedUntil: new Date(Date.now() + 60_000) }, $inc: { attempts: 1 } }, { new: true },
     ).lean<Row>();
-    if (!claimed || !claimed.outboundSealed) return;
+    if (!claimed || !claimed.outboundSealed || row.status !== 'pending') return;
     let result: SendResult;
     try {
       const outbound = JSON.parse(this.cipher.open(claimed.outboundSealed)) as Outbound;

@@ -3,7 +3,7 @@
  * TELEGRAM_API_ROOT pointing at a fake Bot API on 127.0.0.1. Updates are POSTed to
  * /webhooks/telegram as Telegram would; replies are read from what the fake recorded.
  */
-import { InboxModel } from '../../../src/conversations/store';
+import { inboxKey, InboxModel, InboxSeenModel } from '../../../src/conversations/store';
 import { captureLogs } from '../../support/logs';
 import { startTestService } from '../../support/service';
 import { FakeTelegram, RecordedRequest, startFakeTelegram } from '../../fakes/fakeTelegram';
@@ -109,7 +109,9 @@ describe('Telegram webhook, end to end', () => {
     await person(918273646).expectButton('rights');
     await new Promise((r) => setTimeout(r, 1500));
     expect(sendsTo(918273646).filter((r) => keyboardOf(r).includes('rights'))).toHaveLength(1);
-    expect(await InboxModel.countDocuments({ channel: 'telegram', updateId: String(u.update_id) })).toBe(1);
+    // Processed once: out of the inbox, in the seen log once.
+    expect(await InboxModel.countDocuments({ _id: inboxKey('telegram', String(u.update_id)) })).toBe(0);
+    expect(await InboxSeenModel.countDocuments({ _id: inboxKey('telegram', String(u.update_id)) })).toBe(1);
   });
 
   it('refuses a wrong or missing secret with 401 and stores nothing', async () => {
@@ -118,6 +120,7 @@ describe('Telegram webhook, end to end', () => {
     expect((await post(u, null)).status).toBe(401);
     await new Promise((r) => setTimeout(r, 500));
     expect(await InboxModel.countDocuments({ channel: 'telegram', updateId: String(u.update_id) })).toBe(0);
+    expect(await InboxSeenModel.countDocuments({ _id: inboxKey('telegram', String(u.update_id)) })).toBe(0);
     expect(sendsTo(918273647)).toHaveLength(0);
   });
 

@@ -4,7 +4,7 @@
  * replies and token refreshes are read from what the fake recorded.
  */
 import { ZaloAdapter, ZaloTokenManager } from '../../../src/channels/zalo';
-import { InboxModel } from '../../../src/conversations/store';
+import { inboxKey, InboxModel, InboxSeenModel } from '../../../src/conversations/store';
 import type { DeliveryEvent } from '../../../src/outbox/types';
 import { OutboxModel } from '../../../src/outbox/store';
 import { captureLogs } from '../../support/logs';
@@ -118,7 +118,9 @@ describe('Zalo OA webhook, end to end', () => {
     expect((await post(echo, echoSig)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1500));
     expect(fake.sent(user).filter((t) => /Quyền của tôi/.test(t))).toHaveLength(1);
-    expect(await InboxModel.countDocuments({ channel: 'zalo', updateId: (/"msg_id":"([^"]+)"/.exec(raw) ?? [])[1] })).toBe(1);
+    const key = inboxKey('zalo', (/"msg_id":"([^"]+)"/.exec(raw) ?? [])[1]!);
+    expect(await InboxModel.countDocuments({ _id: key })).toBe(0);
+    expect(await InboxSeenModel.countDocuments({ _id: key })).toBe(1);
   });
 
   it('refuses a bad or missing signature with 401 and stores nothing', async () => {
@@ -130,6 +132,7 @@ describe('Zalo OA webhook, end to end', () => {
     expect((await post(raw, signedForOther)).status).toBe(401);
     await new Promise((r) => setTimeout(r, 500));
     expect(await InboxModel.countDocuments({ channel: 'zalo', updateId: (/"msg_id":"([^"]+)"/.exec(raw) ?? [])[1] })).toBe(0);
+    expect(await InboxSeenModel.countDocuments({ _id: inboxKey('zalo', (/"msg_id":"([^"]+)"/.exec(raw) ?? [])[1]!) })).toBe(0);
     expect(fake.sent(user)).toHaveLength(0);
   });
 

@@ -3,7 +3,7 @@
  * content: record → step → optimistic save → outbox, dedupe, and concurrent updates.
  */
 import type { Inbound } from '../../../src/channels/types';
-import { ConversationModel, InboxModel } from '../../../src/conversations/store';
+import { ConversationModel, inboxKey, InboxModel, InboxSeenModel } from '../../../src/conversations/store';
 import { OutboxModel } from '../../../src/outbox/store';
 import { startTestService } from '../../support/service';
 import { captureLogs } from '../../support/logs';
@@ -43,9 +43,10 @@ describe('conversation pipeline', () => {
     expect(conv!.pendingSealed).toBeNull();
     const replies = await repliesOf(r.pid);
     expect(replies.length).toBeGreaterThan(0);
-    const inbox = await InboxModel.findOne({ updateId: first.updateId }).lean();
-    expect(inbox!.status).toBe('done');
-    expect(inbox!.inboundSealed).toBeNull(); // the text is not kept once processed
+    // Processed: the row (and the sealed text) left the inbox; only its key is in the seen log.
+    expect(await InboxModel.findOne({ updateId: first.updateId }).lean()).toBeNull();
+    const seen = await InboxSeenModel.findOne({ _id: inboxKey('webchat', first.updateId) }).lean();
+    expect(Object.keys(seen!).sort()).toEqual(['_id', 'at']);
     logs.assertAbsent('person-secret-1', 'xin chào');
   });
 

@@ -4,7 +4,7 @@
  * up a missed snapshot, and the retention purge deletes only what has expired.
  */
 import { createCases } from '../../../src/cases';
-import { ConversationModel, InboxModel } from '../../../src/conversations/store';
+import { ConversationModel, InboxModel, InboxSeenModel } from '../../../src/conversations/store';
 import { HandoffMessageModel } from '../../../src/handoff/store';
 import { createJobs, lastDueMonth } from '../../../src/jobs';
 import { ReportModel } from '../../../src/reports/store';
@@ -100,12 +100,14 @@ describe('jobs', () => {
       { channel: 'telegram', updateId: '2', pid: 'old', status: 'pending', receivedAt: old },
       { channel: 'telegram', updateId: '3', pid: 'recent', status: 'done', receivedAt: new Date('2026-05-31T00:00:00Z') },
     ]);
+    await InboxSeenModel.collection.insertMany([{ _id: 'telegram:1' as never, at: old }, { _id: 'telegram:3' as never, at: new Date('2026-05-31T00:00:00Z') }]);
     let notesBefore: Date | null = null;
     const jobs = createJobs(cfg, { sweeps: [], holder: 'r', now: () => now, purges: [{ name: 'caseNotes', run: async (before) => { notesBefore = before; return 0; } }] });
     expect(await jobs.runNow('retention')).toBe(true);
     expect((await ConversationModel.find({}).lean()).map((c) => c.pid).sort()).toEqual(['oldQueued', 'recent']);
     expect((await HandoffMessageModel.find({}).lean()).map((m) => m.caseId)).toEqual(['c2']);
     expect((await InboxModel.find({}).lean()).map((m) => m.updateId).sort()).toEqual(['2', '3']);
+    expect((await InboxSeenModel.find({}).lean()).map((m) => m._id)).toEqual(['telegram:3']);
     expect(notesBefore).toEqual(new Date('2026-03-03T00:00:00Z'));
   });
 });

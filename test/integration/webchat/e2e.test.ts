@@ -2,7 +2,7 @@
  * Web chat end to end on the real service: page → POST /chat/send → inbox → engine →
  * outbox worker → adapter.send → webchat_messages → live stream, on the embedded DB.
  */
-import { ConversationModel, InboxModel } from '../../../src/conversations/store';
+import { ConversationModel, InboxModel, InboxSeenModel } from '../../../src/conversations/store';
 import { pseudonymousId } from '../../../src/shared/crypto';
 import { captureLogs } from '../../support/logs';
 import { ChatClient, clientId, SseReader } from './client';
@@ -61,7 +61,8 @@ describe('web chat, end to end', () => {
     await new Promise((r) => setTimeout(r, 1500)); // time for a second answer, if there were one
     const after = sse.messages().slice(at + 1);
     const pid = pseudonymousId(ws.svc.config.pseudonymKey, 'webchat', c.sid);
-    expect(await InboxModel.countDocuments({ pid, updateId: { $regex: `:${id}$` } })).toBe(1);
+    expect(await InboxModel.countDocuments({ pid })).toBe(0);
+    expect(await InboxSeenModel.countDocuments({ _id: { $regex: `:${id}$` } })).toBe(1);
     // One step's worth of replies: the find_help prompt is not repeated.
     const texts = after.map((m) => m.text);
     expect(new Set(texts).size).toBe(texts.length);
