@@ -25,6 +25,7 @@ export interface AuditEntry { at: Date; actor: string | null; action: string; ta
 
 /** The newest entries first. */
 export async function listAudit(limit = 200, skip = 0): Promise<AuditEntry[]> {
-  const rows = await AuditModel.find({}).sort({ at: -1 }).skip(skip).limit(Math.min(limit, 1000)).lean();
+  const n = (x: number, max: number, dflt: number) => (Number.isSafeInteger(x) && x >= 0 ? Math.min(x, max) : dflt);
+  const rows = await AuditModel.find({}).sort({ at: -1 }).skip(n(skip, 1_000_000, 0)).limit(n(limit, 1000, 200) || 200).lean();
   return rows.map((r) => ({ at: r.at, actor: r.actor ?? null, action: r.action, target: r.target ?? null, detail: r.detail ?? {} }));
 }

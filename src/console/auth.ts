@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import session from 'express-session';
+import { z } from 'zod';
 import { audit } from './audit';
 import { anyUser, publicRoute, SafeRouter, userOf } from './guard';
 import { MongoSessionStore } from './sessionStore';
@@ -18,6 +19,8 @@ export interface AuthConfig { sessionSecret: string; sessionIdleMs: number; secu
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'gbv_console';
+/** Both fields must be strings: an object ({"$gt": ""}) or an array never reaches a query. */
+const LoginBody = z.object({ username: z.string().max(1024), password: z.string().max(4096) });
 const GENERIC = 'Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản tạm bị khoá. / Wrong username or password, or the account is temporarily locked.';
 
 /** The session middleware (mounted on the console router only). */
@@ -42,9 +45,14 @@ export function registerAuthRoutes(r: SafeRouter, cfg: AuthConfig): void {
   });
 
   r.post('/login', publicRoute, limiter, async (req, res) => {
-    const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
-    const username = typeof body.username === 'string' ? body.username.trim().slice(0, 64) : '';
-    const password = typeof body.password === 'string' ? body.password.slice(0, 256) : '';
+    const body = LoginBody.safeParse(req.body);
+    if (!body.success) {
+      await audit(null, 'login_failed', null, { malformed: true });
+      res.status(400).json({ error: 'username and password must be strings' });
+      return;
+    }
+    const username = body.data.username.trim().slice(0, 64);
+    const password = body.data.password.slice(0, 256);
     const v = await verifyLogin(username, password);
     if (!v.ok) {
       await audit(null, v.locked ? 'login_locked' : 'login_failed', username || null);

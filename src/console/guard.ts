@@ -39,6 +39,19 @@ export interface RouteInfo { method: string; path: string; guard: Guard }
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const PERMITTED = Symbol('permitted');
 
+/**
+ * Shape of every path id (hid, fid, username): letters, digits and `._-`. Anything else
+ * (`{"$gt":""}`, `[object Object]`, spaces) is refused with 400 before a handler, so no query
+ * ever sees it. Runs after the guard: without a session the answer stays 401/403.
+ */
+const PATH_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const checkParams: RequestHandler = (req, res, next) => {
+  for (const v of Object.values(req.params ?? {})) {
+    if (typeof v !== 'string' || !PATH_ID.test(v)) { res.status(400).json({ error: 'invalid' }); return; }
+  }
+  next();
+};
+
 /** The logged-in user of a permitted request. */
 export function userOf(req: Request): SessionUser {
   const u = req.session?.user;
@@ -68,7 +81,7 @@ export class SafeRouter {
     this.check(guard, path);
     if (handlers.length === 0) throw new Error(`route ${path} has no handler`);
     this.table.push({ method, path, guard });
-    this.router[method](path, this.guardMiddleware(guard), ...handlers.map((h) => this.wrap(h)));
+    this.router[method](path, this.guardMiddleware(guard), checkParams, ...handlers.map((h) => this.wrap(h)));
     return this;
   }
 

@@ -21,6 +21,28 @@ const counselling = () => requireRole('counsellor', 'manager');
 const managing = () => requireRole('manager', 'admin');
 const param = (req: Request, name: string) => String(req.params[name] ?? '');
 
+/**
+ * Request bodies and queries are parsed by zod before any query: a field that should be a
+ * string or a number and arrives as an object ({"$gt": ""}) or an array is a 400, never
+ * coerced (String(['x']) === 'x', Number(['5']) === 5).
+ */
+const TextBody = z.object({ text: z.string() });
+const ToBody = z.object({ to: z.string().min(1).max(64) });
+const BlockBody = z.object({ hours: z.number() });
+const PresenceBody = z.object({ online: z.boolean() });
+const NewUserBody = z.object({ username: z.string(), role: z.string(), password: z.string() });
+const count = z.string().regex(/^\d{1,7}$/).transform(Number);
+const AfterQuery = z.object({ after: count.optional() });
+const AuditQuery = z.object({ limit: count.optional(), skip: count.optional() });
+
+/** Parse with a schema; on failure answer 400 and return null. */
+function parse<T>(schema: z.ZodType<T>, input: unknown, res: Response): T | null {
+  const r = schema.safeParse(input ?? {});
+  if (r.success) return r.data;
+  res.status(400).json({ error: 'invalid', details: r.error.issues.map((i) => i.path.join('.')).slice(0, 10) });
+  return null;
+}
+
 /** The disposition codes of the cases area, plus the optional note (sealed, never in the case record). */
 const CloseBody = DispositionSchema.extend({ note: z.string().max(4000).optional() });
 /** Outcomes a counsellor chooses ('abandoned'/'cancelled' are set by the handoff itself). */
@@ -62,17 +84,18 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
   });
 
   r.get('/cases/:hid/messages', counselling(), async (req, res) => {
-    const after = Number(req.query.after ?? 0) || 0;
-    const out = await handoff.messages(userOf(req).username, param(req, 'hid'), after);
+    const q = parse(AfterQuery, req.query, res);
+    if (!q) return;
+    const out = await handoff.messages(userOf(req).username, param(req, 'hid'), q.after ?? 0);
     if (!out.ok) return fail(res, out.code);
     res.setHeader('Cache-Control', 'no-store');
     res.json({ messages: out.messages });
   });
 
   r.post('/cases/:hid/messages', counselling(), async (req, res) => {
-    const t = (req.body as { text?: unknown } | undefined)?.text;
-    if (typeof t !== 'string') return fail(res, 'invalid');
-    const out = await handoff.send(userOf(req).username, param(req, 'hid'), t);
+    const b = parse(TextBody, req.body, res);
+    if (!b) return;
+    const out = await handoff.send(userOf(req).username, param(req, 'hid'), b.text);
     if (!out.ok) return fail(res, out.code);
     res.json({ seq: out.seq });
   });
@@ -102,8 +125,9 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
 
   r.post('/cases/:hid/transfer', counselling(), async (req, res) => {
     const u = userOf(req);
-    const to = (req.body as { to?: unknown } | undefined)?.to;
-    if (typeof to !== 'string' || !to) return fail(res, 'invalid');
+    const b = parse(ToBody, req.body, res);
+    if (!b) return;
+    const { to } = b;
     const out = await handoff.transfer(u.username, param(req, 'hid'), to);
     if (!out.ok) return fail(res, out.code);
     await audit(u.username, 'transfer', param(req, 'hid'), { from: out.from, to });
@@ -123,7 +147,9 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
 
   r.post('/cases/:hid/block', counselling(), async (req, res) => {
     const u = userOf(req);
-    const hours = Number((req.body as { hours?: unknown } | undefined)?.hours);
+    const b = parse(BlockBody, req.body, res);
+    if (!b) return;
+    const { hours } = b;
     const c = await handoff.caseOf(param(req, 'hid'));
     if (c && u.role === 'counsellor' && c.counsellorId !== u.username) return fail(res, 'forbidden');
     const out = await handoff.block(u.username, param(req, 'hid'), hours);
@@ -144,7 +170,9 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
 
   r.post('/presence', counselling(), async (req, res) => {
     const u = userOf(req);
-    const online = (req.body as { online?: unknown } | undefined)?.online === true;
+    const b = parse(PresenceBody, req.body, res);
+    if (!b) return;
+    const { online } = b;
     await handoff.setOnline(u.username, u.role, online);
     await audit(u.username, online ? 'online' : 'offline');
     res.json({ online });
@@ -159,8 +187,9 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
 
   r.post('/manager/cases/:hid/reassign', managing(), async (req, res) => {
     const u = userOf(req);
-    const to = (req.body as { to?: unknown } | undefined)?.to;
-    if (typeof to !== 'string' || !to) return fail(res, 'invalid');
+    const b = parse(ToBody, req.body, res);
+    if (!b) return;
+    const { to } = b;
     const out = await handoff.transfer(u.username, param(req, 'hid'), to, { asManager: true });
     if (!out.ok) return fail(res, out.code);
     await audit(u.username, 'reassign', param(req, 'hid'), { from: out.from, to });
@@ -168,16 +197,19 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
   });
 
   r.get('/audit', managing(), async (req, res) => {
-    res.json({ entries: await listAudit(Number(req.query.limit ?? 200) || 200, Number(req.query.skip ?? 0) || 0) });
+    const q = parse(AuditQuery, req.query, res);
+    if (!q) return;
+    res.json({ entries: await listAudit(q.limit || 200, q.skip ?? 0) });
   });
 
   r.get('/users', managing(), async (_req, res) => { res.json({ users: await listUsers() }); });
 
   r.post('/users', managing(), async (req, res) => {
-    const b = (req.body ?? {}) as { username?: unknown; role?: unknown; password?: unknown };
+    const b = parse(NewUserBody, req.body, res);
+    if (!b) return;
     const u = userOf(req);
     if (b.role === 'admin' && u.role !== 'admin') return fail(res, 'forbidden');
-    const out = await addUser(u.username, { username: String(b.username ?? ''), role: String(b.role ?? ''), password: String(b.password ?? '') });
+    const out = await addUser(u.username, b);
     if (!out.ok) return res.status(out.code === 'exists' ? 409 : 400).json({ error: out.code });
     res.status(201).json({ ok: true });
   });

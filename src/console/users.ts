@@ -61,6 +61,9 @@ export async function listUsers(): Promise<UserView[]> {
  * disabled, locked) so that nothing tells an attacker which part was wrong.
  */
 export async function verifyLogin(username: string, password: string): Promise<{ ok: true; role: Role } | { ok: false; locked: boolean }> {
+  // Checked at run time, not only by the type: an object such as {"$ne": null} from a JSON
+  // body would turn the query below into "any user" (NoSQL injection).
+  if (typeof username !== 'string' || typeof password !== 'string') return { ok: false, locked: false };
   const u = await UserModel.findOne({ username }).lean();
   const good = await bcrypt.compare(password, u?.passwordHash ?? DUMMY_HASH);
   if (!u) return { ok: false, locked: false };

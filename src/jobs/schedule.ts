@@ -50,8 +50,18 @@ export interface Jobs {
   start(): void;
   /** Unschedule and wait for runs in progress. */
   stop(): Promise<void>;
-  /** Run one job now (behind its lease). Resolves true if this instance ran it, false if another held the lease. */
+  /** Run one job now (behind its lease). Resolves true if this instance ran it, false if it was running already (here or on another instance). */
   runNow(name: string): Promise<boolean>;
+  /**
+   * Run one job as its cron tick for the minute of `at` does (the scheduled path, exposed so
+   * a test or an operator can fire a tick now): behind the job's lease, and at most once per
+   * (job, minute) across every instance. True if this instance ran it.
+   */
+  runTick(name: string, at: Date): Promise<boolean>;
+  /** Every job this instance schedules: monthly-report, retention, then the sweeps. */
+  readonly names: readonly string[];
+  /** This instance's lease holder id (the lease row names it while it runs a job). */
+  readonly holder: string;
   /** Make the last due monthly snapshot if it is missing (done by start()). True if made now. */
   catchUp(): Promise<boolean>;
 }
@@ -93,20 +103,49 @@ export function createJobs(cfg: JobsConfig, deps: JobsDeps): Jobs {
   const byName = new Map(jobs.map((j) => [j.name, j]));
   const tasks: ScheduledTask[] = [];
   const running = new Set<Promise<unknown>>();
+  /** Jobs this instance is running now. */
+  const active = new Set<string>();
   let stopped = false;
 
-  /** Run a job behind its lease; with a slot key, at most once per slot across instances. */
+  /**
+   * Run a job behind its lease; with a slot key, at most once per slot across instances.
+   * The lease lets its holder renew it, so this instance also refuses a job it is already
+   * running (a manual run during a cron tick): otherwise the two would overlap, and the first
+   * to finish would release the lease under the second.
+   */
   async function runLeased(job: Job, slot?: string): Promise<boolean> {
     const lease = `job:${job.name}`;
+    if (active.has(job.name)) return false;
+    active.add(job.name);
+    try {
+      return await runHoldingLease(job, lease, slot);
+    } finally {
+      active.delete(job.name);
+    }
+  }
+
+  async function runHoldingLease(job: Job, lease: string, slot?: string): Promise<boolean> {
     if (!(await acquireLease(lease, holder, LEASE_MS))) return false;
     try {
       if (slot && (await lastRunKeyOf(lease)) === slot) return false;
+      const started = Date.now();
       await job.run(clock());
       if (slot) await markRun(lease, holder, slot);
+      // Debug: the sweeps run every minute; the monthly report and the purge log their own info lines.
+      log.debug('job ran', { job: job.name, slot: slot ?? null, holder, ms: Date.now() - started });
       return true;
     } finally {
       await releaseLease(lease, holder).catch(() => undefined);
     }
+  }
+
+  /** The slot key of a cron tick: job and minute ("monthly-report@2026-11-01T00:00"). */
+  const slotOf = (name: string, at: Date) => `${name}@${at.toISOString().slice(0, 16)}`;
+
+  async function runTick(name: string, at: Date): Promise<boolean> {
+    const job = byName.get(name);
+    if (!job) throw new Error(`unknown job: ${name}`);
+    return track(runLeased(job, slotOf(name, at)));
   }
 
   function track<T>(p: Promise<T>): Promise<T> {
@@ -123,13 +162,15 @@ export function createJobs(cfg: JobsConfig, deps: JobsDeps): Jobs {
   }
 
   return {
+    names: jobs.map((j) => j.name),
+    holder,
+    runTick,
     start() {
       stopped = false;
       for (const job of jobs) {
         const task = cron.schedule(job.cron, (ctx) => {
           if (stopped) return;
-          const slot = `${job.name}@${ctx.date.toISOString().slice(0, 16)}`;
-          return track(runLeased(job, slot).catch((err) => log.error('job failed', { job: job.name, err })));
+          return runTick(job.name, ctx.date).catch((err) => log.error('job failed', { job: job.name, err }));
         }, { timezone: cfg.tzReports, name: job.name, noOverlap: true });
         tasks.push(task);
       }
