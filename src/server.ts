@@ -25,7 +25,7 @@ export interface RunningService {
 /** Start everything; resolves when the server listens and the database is ready. */
 export async function startService(config: Config): Promise<RunningService> {
   for (const line of config.disabledChannels) log.info(line);
-  const db = await connectDatabase({ mongoUri: config.mongoUri, dataDir: config.dataDir });
+  const db = await connectDatabase({ mongoUri: config.mongoUri, dataDir: config.dataDir, poolSize: config.mongoPoolSize });
   let wired: Wired | undefined;
   try {
     await ensureIndexes();

@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   PORT: int(3000),
   PUBLIC_URL: optionalText,
   MONGODB_URI: optionalText,
+  MONGODB_POOL_SIZE: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(500).optional()),
   DATA_DIR: z.string().default('./data'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   TZ_REPORTS: z.string().default('Asia/Ho_Chi_Minh'),
@@ -62,6 +63,8 @@ export interface Config {
   port: number;
   publicUrl?: string;
   mongoUri?: string;
+  /** Connections to the database; unset: 20 for MongoDB, 4 for the embedded one (see db/connect.ts). */
+  mongoPoolSize?: number;
   dataDir: string;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   tzReports: string;
@@ -151,7 +154,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length) throw new ConfigError(problems.join('; '));
 
   return {
-    env: e.NODE_ENV, port: e.PORT, publicUrl: e.PUBLIC_URL, mongoUri: e.MONGODB_URI, dataDir: e.DATA_DIR,
+    env: e.NODE_ENV, port: e.PORT, publicUrl: e.PUBLIC_URL, mongoUri: e.MONGODB_URI, mongoPoolSize: e.MONGODB_POOL_SIZE, dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL, tzReports: e.TZ_REPORTS, defaultLanguage: e.DEFAULT_LANGUAGE,
     pseudonymKey: e.PSEUDONYM_KEY, dataKeys, sessionSecret: e.SESSION_SECRET, telegram, zalo,
     webchatEnabled: e.WEBCHAT_ENABLED === 'true', officeHours: e.OFFICE_HOURS, holidaysFile: e.HOLIDAYS_FILE,

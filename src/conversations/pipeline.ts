@@ -11,9 +11,11 @@
  * instances): load the conversation, run the pure engine, and save state, version+1 and
  * the step's replies/events (sealed, "pending") in ONE update of the conversation. Then
  * the pending replies go to the outbox (idempotent by dedupe key) and the events to the
- * sinks, and pending is cleared. If we die anywhere in between, the next processing of
- * the pid finishes that move, and `recentUpdates` stops the step from being applied twice.
- * Finally the update moves from the inbox to the insert-only seen log.
+ * sinks, and the update moves from the inbox to the insert-only seen log: that insert is
+ * what says "pending was moved", so pending is not cleared by a second update (on the
+ * embedded FerretDB an update costs several inserts). If we die anywhere in between, the
+ * next processing of the pid finds pending whose update is not in the seen log and
+ * finishes the move, and `recentUpdates` stops the step from being applied twice.
  *
  * Every read and write here addresses one document by `_id` (see store.ts for why); the
  * only queries by other fields (a pid's pending updates, the recovery scan) run on the
@@ -174,16 +176,17 @@ export class ConversationPipeline {
     }
     // Seen first, then out of the inbox: a crash in between leaves the row pending, and its
     // re-run is stopped by recentUpdates (no second reply).
-    await InboxSeenModel.create({ _id: row._id, at: new Date() }).catch((err: { code?: number }) => { if (err.code !== 11000) throw err; });
+    await markSeen(row._id);
     await InboxModel.deleteOne({ _id: row._id });
     return true;
   }
 
   private async processOne(pid: string, inbound: Inbound): Promise<void> {
     let conv = await this.load(pid, inbound);
-    // Pending found at load time: a previous run died between saving and moving on. Its
-    // replies may already have been delivered (and deleted from the outbox): skip those.
-    if (conv.pendingSealed) conv = await this.flush(conv, true);
+    // Pending of an update not in the seen log: a previous run died between saving and
+    // moving on. Its replies may already have been delivered (and deleted from the outbox):
+    // skip those.
+    await this.finishUnmoved(conv);
     if (conv.recentUpdates.includes(inbound.updateId)) return; // applied before a crash; flushed above
 
     if (inbound.payload === DELETE_CHAT_PAYLOAD) {
@@ -207,6 +210,17 @@ export class ConversationPipeline {
     if (!saved) throw new Error('conversation vanished while processing');
     await this.rememberMessageIds(pid, inbound, pending.deletes);
     await this.flush(withArrays(saved));
+    // processNext writes the seen row of this update next: that marks the move done.
+  }
+
+  /** If the conversation holds pending of an update that never reached the seen log, move it now. */
+  private async finishUnmoved(conv: ConversationDoc): Promise<void> {
+    if (!conv.pendingSealed) return;
+    const p = JSON.parse(this.deps.cipher.open(conv.pendingSealed)) as Pending;
+    const key = inboxKey(conv.channel, p.updateId);
+    if (await InboxSeenModel.exists({ _id: key })) return;
+    await this.flush(conv, true);
+    await markSeen(key);
   }
 
   /** Run the engine (or the system/blocked paths) for one inbound on a loaded conversation. */
@@ -269,10 +283,10 @@ export class ConversationPipeline {
     if (e.type === 'handoff_requested') metrics.handoffRequests.inc({ channel });
   }
 
-  /** Move a conversation's pending replies to the outbox and its events to the sinks, then clear it. */
-  private async flush(conv: ConversationDoc, recovering = false): Promise<ConversationDoc> {
+  /** Move a conversation's pending replies to the outbox and its events to the sinks. */
+  private async flush(conv: ConversationDoc, recovering = false): Promise<void> {
     const sealed = conv.pendingSealed;
-    if (!sealed) return conv;
+    if (!sealed) return;
     const p = JSON.parse(this.deps.cipher.open(sealed)) as Pending;
     const items: OutboxItem[] = p.items.map((it, i) => ({
       outbound: toOutbound(it.reply), priority: it.priority, dedupeKey: `${conv.pid}:${p.updateId}:${i}`,
@@ -290,10 +304,6 @@ export class ConversationPipeline {
         log.error('event sink failed', { pid: conv.pid, err });
       }
     }
-    // Still under the pid lock, so pendingSealed is the one we just moved.
-    const cleared = await ConversationModel.findOneAndUpdate({ _id: conv.pid }, { $set: { pendingSealed: null } }, { new: true }).lean<ConversationDoc>();
-    if (!cleared) throw new Error('conversation vanished while processing');
-    return withArrays(cleared);
   }
 
   /** Load the conversation, creating it on first contact (the address sealed, never plain). */
@@ -315,6 +325,11 @@ export class ConversationPipeline {
     ).lean<ConversationDoc>();
     return withArrays(created!);
   }
+}
+
+/** Record an update as processed (idempotent). */
+async function markSeen(key: string): Promise<void> {
+  await InboxSeenModel.create({ _id: key, at: new Date() }).catch((err: { code?: number }) => { if (err.code !== 11000) throw err; });
 }
 
 /** Lean reads skip schema defaults, and an upsert may not store empty arrays: fill them in. */

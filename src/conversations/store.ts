@@ -68,6 +68,9 @@ const conversationSchema = new Schema<ConversationDoc>({
   pendingSealed: { type: String, default: null },
 }, { versionKey: false, minimize: false });
 
+// A conversation created through the model (tests, tools) gets its _id from its pid.
+conversationSchema.pre('validate', function setIdFromPid() { if (this._id === undefined || this._id === null) this._id = this.pid; });
+
 export const ConversationModel = defineModel<ConversationDoc>('Conversation', 'conversations', conversationSchema);
 
 /** A received update: deduplication key plus the sealed inbound until it is processed. */

@@ -6,6 +6,14 @@ import mongoose from 'mongoose';
 import { log } from '../observability/log';
 import { DevDb, startDevDb } from './devdb';
 
+/**
+ * Connections to the embedded database. SQLite lets one writer in at a time and FerretDB
+ * makes the others wait in SQLite's busy handler, which sleeps 1, 2, 5 … 100 ms between
+ * tries: with many connections writing at once most of the time goes to sleeping (see
+ * README, Performance). A few connections keep its one core busy without that.
+ */
+const EMBEDDED_POOL_SIZE = 4;
+
 /** An open database connection and how to close it (and the embedded server, if any). */
 export interface Database {
   connection: mongoose.Connection;
@@ -18,7 +26,7 @@ export interface Database {
  * Connect. With no mongoUri, start the embedded database with data under dataDir.
  * Short server-selection timeouts so an outage is noticed (and /readyz turns 503) quickly.
  */
-export async function connectDatabase(opts: { mongoUri?: string; dataDir: string }): Promise<Database> {
+export async function connectDatabase(opts: { mongoUri?: string; dataDir: string; poolSize?: number }): Promise<Database> {
   let devdb: DevDb | undefined;
   let uri = opts.mongoUri;
   if (!uri) {
@@ -31,7 +39,8 @@ export async function connectDatabase(opts: { mongoUri?: string; dataDir: string
   // so a webhook gets 503 (and is redelivered) rather than hanging.
   mongoose.set('bufferCommands', false);
   try {
-    await mongoose.connect(uri, { serverSelectionTimeoutMS: 3000, socketTimeoutMS: 20_000, maxPoolSize: 20, autoIndex: true });
+    const maxPoolSize = opts.poolSize ?? (devdb ? EMBEDDED_POOL_SIZE : 20);
+    await mongoose.connect(uri, { serverSelectionTimeoutMS: 3000, socketTimeoutMS: 20_000, maxPoolSize, autoIndex: true });
   } catch (err) {
     await devdb?.stop();
     throw err;

@@ -36,6 +36,9 @@ export interface HandoffService extends HandoffActions {
   core: Core;
 }
 
+/** Event types whose handling reads the person's open handoff case. */
+const CASE_EVENTS: ReadonlySet<string> = new Set(['danger', 'handoff_requested', 'handoff_cancel', 'exit', 'relay']);
+
 /** Build the handoff service. */
 export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffService {
   const core = new Core(cfg, deps);
@@ -59,7 +62,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
     const now = new Date();
     if (!isOpen(core.hours, now)) return unavailable(ec.pid, now, 'closed');
     if ((await core.staffing(now)).online.length === 0) return unavailable(ec.pid, now, 'nobody');
-    const flag = await FlagModel.findOne({ pid: ec.pid }).lean();
+    const flag = await FlagModel.findOne({ _id: ec.pid }).lean();
     const hid = 'h' + createHash('sha256').update(`${ec.pid}:${ec.updateId}`).digest('hex').slice(0, 23);
     const doc = {
       hid, pid: ec.pid, channel: ec.channel, lang: ec.lang, status: 'queued' as const, outcome: null,
@@ -110,9 +113,13 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
     const topics = events.flatMap((e) => (e.type === 'topic' ? [e.topic] : []));
     const exit = events.some((e) => e.type === 'exit');
     if (!danger && topics.length === 0 && !exit) return;
-    if (exit) { await FlagModel.deleteOne({ pid: ec.pid }); return; }
-    const prev = await FlagModel.findOne({ pid: ec.pid }).lean();
-    await FlagModel.updateOne({ pid: ec.pid }, {
+    if (exit) { await FlagModel.deleteOne({ _id: ec.pid }); return; }
+    const prev = await FlagModel.findOne({ _id: ec.pid }).lean();
+    // Nothing new (a topic seen before, no danger): no write; an update is the dearest
+    // operation on the embedded database.
+    if (prev && !danger && topics.every((t) => prev.topics.includes(t))) return;
+    await FlagModel.updateOne({ _id: ec.pid }, {
+      $setOnInsert: { pid: ec.pid },
       $set: {
         dangerAt: danger ? ec.at : prev?.dangerAt ?? new Date(0),
         topics: [...new Set([...(prev?.topics ?? []), ...topics])].slice(-12),
@@ -123,6 +130,12 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
   const sink: EventSink = {
     async onEvents(ec, events) {
       await remember(ec, events);
+      // Most steps (menus, answers) cannot touch a handoff case: skip the lookup for them,
+      // it is a query by pid (not by _id), which the embedded FerretDB answers by a scan.
+      if (!events.some((e) => CASE_EVENTS.has(e.type))) {
+        for (const e of events) if (e.type === 'safe_time') await followUp(ec, e.value);
+        return;
+      }
       let open = await openCase(ec.pid);
       if (open && events.some((e) => e.type === 'danger') && !open.danger) {
         await updateHandoffCase(open.pid, { hid: open.hid }, { $set: { danger: true, updatedAt: new Date() } });
@@ -142,7 +155,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
   async function followUp(ec: EventContext, window: string): Promise<void> {
     if (!window || window === 'skipped') return;
     const fid = 'f' + createHash('sha256').update(`${ec.pid}:${ec.updateId}`).digest('hex').slice(0, 23);
-    const flag = await FlagModel.findOne({ pid: ec.pid }).lean();
+    const flag = await FlagModel.findOne({ _id: ec.pid }).lean();
     await FollowUpModel.updateMany({ pid: ec.pid, status: 'open' }, { $set: { status: 'expired', updatedAt: new Date() } });
     await FollowUpModel.updateOne({ fid }, {
       $setOnInsert: { fid, pid: ec.pid, channel: ec.channel, lang: ec.lang, window, status: 'open', createdAt: ec.at, claimedBy: null, danger: !!flag && ec.at.getTime() - flag.dangerAt.getTime() < DANGER_MEMORY_MS, updatedAt: new Date() },

@@ -188,9 +188,11 @@ const caseNoteSchema = new Schema<CaseNoteDoc>({
 export const CaseNoteModel = defineModel<CaseNoteDoc>('CaseNote', 'handoff_notes', caseNoteSchema);
 
 /** A recent danger mark and the topic codes visited, per pid (no text). Deleted on exit. */
-export interface FlagDoc { pid: string; dangerAt: Date; topics: string[] }
+export interface FlagDoc { _id?: string; pid: string; dangerAt: Date; topics: string[] }
 
+// _id = pid: read and written on the message path by _id alone (FerretDB scans for any other filter).
 const flagSchema = new Schema<FlagDoc>({
+  _id: { type: String },
   pid: { type: String, required: true, unique: true },
   dangerAt: { type: Date, required: true },
   topics: { type: [String], default: [] },

@@ -28,6 +28,7 @@ func main() {
 	port := flag.Int("port", 27017, "TCP port on 127.0.0.1")
 	data := flag.String("data", "./data", "directory for the SQLite files")
 	watchStdin := flag.Bool("watch-stdin", false, "exit when stdin reaches EOF (parent died)")
+	sqliteParams := flag.String("sqlite-params", "", "query parameters appended to the SQLite URL (e.g. _pragma=synchronous(normal))")
 	flag.Parse()
 
 	dir, err := filepath.Abs(*data)
@@ -42,7 +43,7 @@ func main() {
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
+		SQLiteURL: "file:" + dir + "/" + sqliteQuery(*sqliteParams),
 	})
 	if err != nil {
 		fail("start: %v", err)
@@ -93,4 +94,12 @@ func waitForPort(addr string, limit time.Duration, done <-chan error) error {
 func fail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "devdb: "+format+"\n", args...)
 	os.Exit(1)
+}
+
+// sqliteQuery turns extra SQLite URL parameters into a query string ("" when none).
+func sqliteQuery(params string) string {
+	if params == "" {
+		return ""
+	}
+	return "?" + params
 }
