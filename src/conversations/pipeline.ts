@@ -66,6 +66,8 @@ interface Pending {
 /** Orchestrates one conversation step per inbound update. */
 export class ConversationPipeline {
   private readonly chains = new Map<string, Promise<void>>();
+  /** Updates this instance recorded per pid and has not processed yet (saves a query per message). */
+  private readonly waiting = new Map<string, number>();
   private recovery: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -97,6 +99,7 @@ export class ConversationPipeline {
       throw err;
     }
     metrics.inbound.inc({ channel: inbound.channel });
+    this.waiting.set(pid, (this.waiting.get(pid) ?? 0) + 1);
     this.kick(pid);
     return { status: 'accepted', pid };
   }
@@ -147,7 +150,18 @@ export class ConversationPipeline {
       // lock and not a version check). If the lock stays busy, its holder drains our row
       // too, and the recovery loop is the backstop.
       const more = await withPidLock(pid, () => this.processNext(pid), { waitMs: 3_000, skipIfBusy: true });
-      if (!more) return;
+      if (more === undefined) {
+        // Busy elsewhere (another instance, a counsellor's action): look again shortly; the
+        // next look finds our row gone if the holder drained it.
+        if (!this.stopped) setTimeout(() => { void this.kick(pid); }, 250).unref();
+        return;
+      }
+      if (!more) { this.waiting.delete(pid); return; }
+      // Look again only when this instance recorded more for the pid: rows recorded
+      // elsewhere are drained by their own instance, or by the recovery loop.
+      const left = (this.waiting.get(pid) ?? 1) - 1;
+      if (left <= 0) { this.waiting.delete(pid); return; }
+      this.waiting.set(pid, left);
     }
   }
 
@@ -218,7 +232,7 @@ export class ConversationPipeline {
     if (!conv.pendingSealed) return;
     const p = JSON.parse(this.deps.cipher.open(conv.pendingSealed)) as Pending;
     const key = inboxKey(conv.channel, p.updateId);
-    if (await InboxSeenModel.exists({ _id: key })) return;
+    if (recentlySeen.has(key) || await InboxSeenModel.exists({ _id: key })) return;
     await this.flush(conv, true);
     await markSeen(key);
   }
@@ -291,7 +305,7 @@ export class ConversationPipeline {
     const items: OutboxItem[] = p.items.map((it, i) => ({
       outbound: toOutbound(it.reply), priority: it.priority, dedupeKey: `${conv.pid}:${p.updateId}:${i}`,
     }));
-    await this.deps.outbox.enqueue(conv.pid, items, { origin: 'bot', receivedAt: new Date(p.at), skipDelivered: recovering });
+    await this.deps.outbox.enqueue(conv.pid, items, { origin: 'bot', receivedAt: new Date(p.at), skipDelivered: recovering, to: conv });
     const ctx: EventContext = {
       pid: conv.pid, channel: conv.channel as EventContext['channel'], lang: p.lang, at: new Date(p.at),
       vars: p.vars, status: p.status, updateId: p.updateId,
@@ -327,9 +341,19 @@ export class ConversationPipeline {
   }
 }
 
+/**
+ * Keys this process wrote to the seen log lately: the next step of a conversation checks
+ * its previous step was moved, and usually this process moved it, so the check is answered
+ * here without a query. A miss (another instance, a restart) asks the database.
+ */
+const recentlySeen = new Set<string>();
+const RECENTLY_SEEN_MAX = 20_000;
+
 /** Record an update as processed (idempotent). */
 async function markSeen(key: string): Promise<void> {
   await InboxSeenModel.create({ _id: key, at: new Date() }).catch((err: { code?: number }) => { if (err.code !== 11000) throw err; });
+  recentlySeen.add(key);
+  if (recentlySeen.size > RECENTLY_SEEN_MAX) recentlySeen.delete(recentlySeen.values().next().value as string);
 }
 
 /** Lean reads skip schema defaults, and an upsert may not store empty arrays: fill them in. */

@@ -24,6 +24,8 @@ export interface EnqueueOptions {
   receivedAt?: Date;
   /** Recovery after a crash: leave out items whose dedupe key was already delivered. */
   skipDelivered?: boolean;
+  /** The conversation's channel and sealed address when the caller has just read them (saves a read). */
+  to?: { channel: string; addressSealed: string | null };
 }
 
 /** The outbox as used by the conversation pipeline, handoff and the worker. */
@@ -43,7 +45,7 @@ export class Outbox {
     if (items.length === 0) return [];
     // Read only: FerretDB rewrites a document whole on update, so a counter $inc here would
     // race with the pipeline's saves of the same conversation. Seqs come from nextSeqs().
-    const conv = await ConversationModel.findOne({ _id: pid }, { channel: 1, addressSealed: 1 }).lean();
+    const conv = opts.to ?? await ConversationModel.findOne({ _id: pid }, { channel: 1, addressSealed: 1 }).lean();
     if (!conv || !conv.addressSealed) throw new Error('enqueue: conversation not found or expired');
     const seqs = nextSeqs(items.length);
     const now = new Date();
