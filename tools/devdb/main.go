@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+	_ "modernc.org/sqlite" // the SQLite driver FerretDB itself uses
 )
 
 func main() {
@@ -67,6 +69,7 @@ func main() {
 		fail("not ready: %v", err)
 	}
 	fmt.Printf("devdb ready mongodb://%s/\n", addr)
+	go indexIDs(ctx, dir)
 
 	if err := <-done; err != nil && ctx.Err() == nil {
 		fail("stopped: %v", err)
@@ -102,4 +105,73 @@ func sqliteQuery(params string) string {
 		return ""
 	}
 	return "?" + params
+}
+
+// indexIDs gives every collection table an SQLite index on the exact expression FerretDB
+// v1 uses when it looks a document up by _id (`_ferretdb_sjson->'$._id'`). FerretDB's own
+// _id index is built on a different spelling of that path (`->"_id"`), which SQLite does
+// not match, so without this every find, update or delete by _id reads the whole table
+// (measured: about 10 s per case write with 1,000,000 cases). New collections are picked
+// up within a second. The index is not unique: FerretDB's own index enforces uniqueness.
+func indexIDs(ctx context.Context, dir string) {
+	dbs := map[string]*sql.DB{}
+	done := map[string]bool{}
+	defer func() {
+		for _, db := range dbs {
+			_ = db.Close()
+		}
+	}()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.sqlite"))
+		for _, file := range files {
+			db := dbs[file]
+			if db == nil {
+				var err error
+				if db, err = sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)"); err != nil {
+					continue
+				}
+				db.SetMaxOpenConns(1)
+				dbs[file] = db
+			}
+			tables, err := collectionTables(ctx, db)
+			if err != nil {
+				continue
+			}
+			for _, t := range tables {
+				key := file + "/" + t
+				if done[key] {
+					continue
+				}
+				q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->'$._id')`, t+"_id_lookup", t)
+				if _, err := db.ExecContext(ctx, q); err == nil {
+					done[key] = true
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// collectionTables lists the SQLite tables FerretDB keeps collections in.
+func collectionTables(ctx context.Context, db *sql.DB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT table_name FROM _ferretdb_collections`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }
