@@ -38,6 +38,12 @@ const RECENT_UPDATES = 30;
 const RECOVERY_EVERY_MS = 2_000;
 const STALE_PENDING_MS = 5_000;
 const MAX_ATTEMPTS = 20;
+/**
+ * People processed at once in this process. More only queue database operations behind the
+ * connection pool while each holds its update, replies and lock in memory; a burst of
+ * thousands of chats then costs memory, not speed. Waiting pids cost a closure each.
+ */
+const MAX_ACTIVE = 32;
 
 /** What the pipeline needs. */
 export interface PipelineDeps {
@@ -68,6 +74,8 @@ export class ConversationPipeline {
   private readonly chains = new Map<string, Promise<void>>();
   /** Updates this instance recorded per pid and has not processed yet (saves a query per message). */
   private readonly waiting = new Map<string, number>();
+  private active = 0;
+  private readonly queued: (() => void)[] = [];
   private recovery: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -107,12 +115,24 @@ export class ConversationPipeline {
   /** Process every pending update of a pid, one at a time, in arrival order. */
   kick(pid: string): Promise<void> {
     const prev = this.chains.get(pid) ?? Promise.resolve();
-    const next = prev.then(() => this.drain(pid)).catch((err) => {
+    const next = prev.then(() => this.withSlot(() => this.drain(pid))).catch((err) => {
       log.error('processing failed; the recovery loop will retry', { pid, err });
     });
     this.chains.set(pid, next);
     void next.finally(() => { if (this.chains.get(pid) === next) this.chains.delete(pid); });
     return next;
+  }
+
+  /** Run fn when fewer than MAX_ACTIVE drains run in this process. */
+  private async withSlot(fn: () => Promise<void>): Promise<void> {
+    if (this.active >= MAX_ACTIVE) await new Promise<void>((resolve) => this.queued.push(resolve));
+    this.active++;
+    try {
+      await fn();
+    } finally {
+      this.active--;
+      this.queued.shift()?.();
+    }
   }
 
   /** Start the recovery loop (rows left pending by a crash or another instance's failure). */
