@@ -15,7 +15,7 @@ import { REPO_ROOT } from './db/devdb';
 import type { EngineConfig, FlowSet } from './engine';
 import { loadFlowSet } from './flowset';
 import { createHandoff, HandoffService } from './handoff';
-import { createJobs, Jobs } from './jobs';
+import { createJobs, Jobs, rollupFoldJob } from './jobs';
 import { log } from './observability/log';
 import { LIMITS, Outbox, OutboxWorker } from './outbox';
 import { FieldCipher } from './shared/crypto';
@@ -64,6 +64,7 @@ export async function wireAreas(config: Config): Promise<Wired> {
   const jobs = createJobs(config, {
     sweeps: [
       { name: 'handoff-sweep', cron: '* * * * *', run: (now) => handoff.sweep(now) },
+      rollupFoldJob,
       ...(channels.zalo ? [{ name: 'zalo-token-refresh', cron: '17 */6 * * *', run: async () => { await channels.zalo!.tokens.ensureFresh(); } }] : []),
     ],
     purges: [{ name: 'console-sessions', run: (_before, now) => purgeExpiredSessions(now) }],

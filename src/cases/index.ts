@@ -1,4 +1,7 @@
-/** The cases area: anonymised case records, one per episode (write side: createCases; read side: aggregateCases). */
+/**
+ * The cases area: anonymised case records, one per episode (write side: createCases; read
+ * side for reports: change markers, cases by `_id`, the raw aggregation).
+ */
 export { createCases } from './service';
 export type { CaseService, CasesConfig, HandoffMilestone } from './service';
 export {
@@ -6,6 +9,9 @@ export {
   REFERRAL_CATEGORIES, ROLES, VIOLENCE_TYPES, waitBucketOf,
 } from './classify';
 export type { Disposition, Outcome, Role } from './classify';
-export { aggregateCases, explainCases, insertCases } from './store';
-export type { CaseDoc } from './store';
+export {
+  aggregateCases, allCases, caseKeyOf, explainCases, forgetChange, insertCaseHeads, insertCases, pendingChanges,
+} from './store';
+export type { CaseChangeDoc, CaseDoc, CaseHeadDoc } from './store';
+export { readCasesSettled } from './settled';
 export { addMonths, monthOf } from './time';

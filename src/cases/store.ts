@@ -2,11 +2,21 @@
  * Anonymised case records: one per episode of a pid. Only bucketed, coded values:
  * no text, no name, no phone, no exact birth date. Fields we group on (month, province)
  * are computed when written (STYLE habit 10).
+ *
+ * Why every access here is by `_id`: the embedded FerretDB pushes a filter down to SQLite
+ * only when it is exactly `{ _id }`; any other filter decodes the whole collection. So a
+ * case's `_id` is `${pid}:${seq}`, the pid's latest seq is kept in `case_heads`
+ * (`_id` = pid), and every case write first inserts a change marker into `case_changes`
+ * (insert-only, small), which the reports' rollup folder consumes (docs/reports.md).
  */
+import { randomUUID } from 'node:crypto';
+import type { mongo } from 'mongoose';
 import { defineModel, Schema } from '../db/model';
 
 /** Stored case. */
 export interface CaseDoc {
+  /** `${pid}:${seq}` (see caseKeyOf). */
+  _id: string;
   caseId: string;
   pid: string;
   channel: string;
@@ -50,6 +60,7 @@ export interface CaseDoc {
 }
 
 const caseSchema = new Schema<CaseDoc>({
+  _id: { type: String, required: true },
   caseId: { type: String, required: true, unique: true },
   pid: { type: String, required: true },
   channel: { type: String, required: true },
@@ -83,16 +94,51 @@ const caseSchema = new Schema<CaseDoc>({
   waitBucket: { type: Number, default: null },
   violenceRecorded: { type: Boolean, default: false },
 }, { versionKey: false });
-// One row per (pid, episode): two instances starting the same episode at once meet on this
-// index and end up updating one row (the upsert that loses the race is retried as an update).
+// One row per (pid, episode), also for rows inserted by other means than upsertCase
+// (seeding, a restore): the _id already implies it for rows written here.
 caseSchema.index({ pid: 1, seq: 1 }, { unique: true });
-caseSchema.index({ month: 1, province: 1 });
-caseSchema.index({ month: 1, channel: 1 });
+// No { month, … } indexes: reports read the rollup (src/reports/rollup), not `cases`.
 
 export const CaseModel = defineModel<CaseDoc>('Case', 'cases', caseSchema);
 
+/** The latest episode of a pid: `_id` = pid. */
+export interface CaseHeadDoc {
+  _id: string;
+  seq: number;
+}
+const headSchema = new Schema<CaseHeadDoc>({ _id: { type: String, required: true }, seq: { type: Number, required: true } }, { versionKey: false });
+export const CaseHeadModel = defineModel<CaseHeadDoc>('CaseHead', 'case_heads', headSchema);
+
+/**
+ * "Case `c` of pid `p` may have changed": inserted before every case write, deleted by the
+ * rollup folder once it has counted the case as it then was. Insert-only on the hot path,
+ * so writers never contend on it.
+ */
+export interface CaseChangeDoc {
+  _id: string;
+  /** The case `_id`. */
+  c: string;
+  /** Its pid (the folder reads the case under this pid's lock). */
+  p: string;
+  at: Date;
+}
+const changeSchema = new Schema<CaseChangeDoc>({
+  _id: { type: String, required: true }, c: { type: String, required: true }, p: { type: String, required: true }, at: { type: Date, required: true },
+}, { versionKey: false });
+export const CaseChangeModel = defineModel<CaseChangeDoc>('CaseChange', 'case_changes', changeSchema);
+
+/** A model's driver collection, typed with string `_id`s (writes go to the server as built, without mongoose casting). */
+function raw<T extends { _id: string }>(model: { collection: unknown }): mongo.Collection<T> {
+  return model.collection as mongo.Collection<T>;
+}
+
+/** The `_id` of a pid's episode `seq`, e.g. "3f9a…e1:0". */
+export function caseKeyOf(pid: string, seq: number): string {
+  return `${pid}:${seq}`;
+}
+
 /** Values of a new case row for fields the first write does not set itself. */
-export const CASE_DEFAULTS: Omit<CaseDoc, 'caseId' | 'pid' | 'seq' | 'month' | 'startedAt' | 'lastEventAt' | 'channel' | 'returning'> = {
+export const CASE_DEFAULTS: Omit<CaseDoc, '_id' | 'caseId' | 'pid' | 'seq' | 'month' | 'startedAt' | 'lastEventAt' | 'channel' | 'returning'> = {
   language: 'vi', province: null, role: 'unknown', ageGroup: null, gender: null, violenceTypes: [], contextFlags: [],
   perpetratorRelation: null, danger: false, escalated: false, answeredByCounsellor: false, topics: [], referrals: [],
   outcome: null, feedback: null, waitSeconds: null, handlingSeconds: null, closed: false,
@@ -107,17 +153,29 @@ export interface CaseUpdate {
   $max?: Record<string, Date>;
 }
 
-/** The latest episode of a pid (highest seq), or null. Uses the (pid, seq) index. */
+/** The latest episode of a pid (highest seq), or null: two reads by `_id` (head, then case). */
 export async function latestCase(pid: string): Promise<CaseDoc | null> {
-  return CaseModel.findOne({ pid }).sort({ seq: -1 }).lean<CaseDoc>();
+  const head = await CaseHeadModel.findOne({ _id: pid }).lean<CaseHeadDoc>();
+  if (!head) return null;
+  return CaseModel.findOne({ _id: caseKeyOf(pid, head.seq) }).lean<CaseDoc>();
+}
+
+/** One case by `_id`, or null. */
+export async function findCase(id: string): Promise<CaseDoc | null> {
+  return CaseModel.findOne({ _id: id }).lean<CaseDoc>();
 }
 
 /**
- * Upsert the case (pid, seq). Fields of $set/$addToSet/$max are removed from
- * $setOnInsert (MongoDB refuses a path in two operators). A duplicate-key error means
- * another instance inserted the row a moment earlier: the retry then matches it.
+ * Upsert the case (pid, seq), by `_id` only. Call under the pid's lock (the cases service
+ * does). Order, for crash safety: the change marker first (a crash after it only makes the
+ * folder look at an unchanged case), then the case, then the head (a crash before the head
+ * is written leaves it on the previous episode, and the next event redoes this same upsert).
+ * Fields of $set/$addToSet/$max are removed from $setOnInsert (MongoDB refuses a path in
+ * two operators). A duplicate-key error means another writer inserted the row a moment
+ * earlier: the retry then matches it.
  */
-export async function upsertCase(pid: string, seq: number, update: CaseUpdate): Promise<void> {
+export async function upsertCase(pid: string, seq: number, update: CaseUpdate, opts: { newHead: boolean }): Promise<void> {
+  const _id = caseKeyOf(pid, seq);
   const used = new Set([...Object.keys(update.$set ?? {}), ...Object.keys(update.$addToSet ?? {}), ...Object.keys(update.$max ?? {})]);
   const onInsert = Object.fromEntries(Object.entries(update.$setOnInsert).filter(([k]) => !used.has(k)));
   const doc: Record<string, unknown> = { $setOnInsert: onInsert };
@@ -125,17 +183,40 @@ export async function upsertCase(pid: string, seq: number, update: CaseUpdate): 
     const v = update[op];
     if (v && Object.keys(v).length) doc[op] = v;
   }
+  const change = doc as mongo.UpdateFilter<CaseDoc>;
+  await raw<CaseChangeDoc>(CaseChangeModel).insertOne({ _id: randomUUID(), c: _id, p: pid, at: new Date() });
   try {
-    await CaseModel.collection.updateOne({ pid, seq }, doc, { upsert: true });
+    await raw<CaseDoc>(CaseModel).updateOne({ _id }, change, { upsert: true });
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err;
-    await CaseModel.collection.updateOne({ pid, seq }, doc, { upsert: true });
+    await raw<CaseDoc>(CaseModel).updateOne({ _id }, change, { upsert: true });
   }
+  if (opts.newHead) await raw<CaseHeadDoc>(CaseHeadModel).updateOne({ _id: pid }, { $set: { seq } }, { upsert: true });
+}
+
+/** Up to `limit` change markers (the collection stays small while the folder keeps up). */
+export async function pendingChanges(limit: number): Promise<CaseChangeDoc[]> {
+  return CaseChangeModel.find({}).limit(limit).lean<CaseChangeDoc[]>();
+}
+
+/** Delete one change marker by `_id` (after the folder has counted its case). */
+export async function forgetChange(id: string): Promise<void> {
+  await CaseChangeModel.deleteOne({ _id: id });
+}
+
+/** Every case, streamed (the rollup rebuild and the raw-aggregation check; a full scan). */
+export function allCases(): AsyncIterable<CaseDoc> {
+  return CaseModel.find({}).lean<CaseDoc>().cursor({ batchSize: 1000 }) as unknown as AsyncIterable<CaseDoc>;
 }
 
 /** Insert synthetic cases (benchmark and test seeding only). */
 export async function insertCases(docs: CaseDoc[]): Promise<void> {
   await CaseModel.collection.insertMany(docs as unknown as Record<string, unknown>[], { ordered: false });
+}
+
+/** Insert case heads (benchmark seeding only), e.g. `{ _id: pid, seq: 2 }`. */
+export async function insertCaseHeads(docs: CaseHeadDoc[]): Promise<void> {
+  await CaseHeadModel.collection.insertMany(docs as never[], { ordered: false });
 }
 
 /** Read side for reports: run an aggregation on `cases` (stages of the FerretDB subset only). */

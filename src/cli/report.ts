@@ -2,11 +2,13 @@
  * `npm run report -- --month YYYY-MM [--format csv|json|text] [--province CODE] [--channel NAME]`
  * (or `--period 2026-H1` / `--period 2026`): prints the same suppressed report as the console,
  * from MONGODB_URI or the embedded database under DATA_DIR.
+ * `npm run report -- --rebuild-rollup` recounts the report rollup from every case record
+ * (after a restore of `cases`; see docs/reports.md).
  */
 import { loadConfig } from '../config';
 import { connectDatabase } from '../db/connect';
 import { configureLogger } from '../observability/log';
-import { liveReport, parseFilters, toCsv, toText } from '../reports';
+import { liveReport, parseFilters, rebuildRollup, toCsv, toText } from '../reports';
 
 /** Parse `--name value` pairs. */
 function args(argv: string[]): Record<string, string> {
@@ -23,10 +25,12 @@ function args(argv: string[]): Record<string, string> {
 
 async function main(): Promise<void> {
   const a = args(process.argv.slice(2));
+  if ('rebuild-rollup' in a) return rebuild();
   const period = a.month ?? a.period;
   const format = a.format ?? 'text';
   if (!period || !['csv', 'json', 'text'].includes(format)) {
-    process.stderr.write('usage: npm run report -- --month YYYY-MM [--format csv|json|text] [--province CODE] [--channel telegram|zalo|webchat]\n');
+    process.stderr.write('usage: npm run report -- --month YYYY-MM [--format csv|json|text] [--province CODE] [--channel telegram|zalo|webchat]\n'
+      + '       npm run report -- --rebuild-rollup\n');
     process.exitCode = 2;
     return;
   }
@@ -40,6 +44,19 @@ async function main(): Promise<void> {
     if (!result.ok) { process.stderr.write(`${result.code}: use YYYY-MM, YYYY-H1, YYYY-H2 or YYYY\n`); process.exitCode = 2; return; }
     const r = result.report;
     process.stdout.write(format === 'csv' ? toCsv(r) : format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : toText(r));
+  } finally {
+    await db.close();
+  }
+}
+
+/** Recount the rollup from `cases`; progress on stderr, the result on stdout. */
+async function rebuild(): Promise<void> {
+  const config = loadConfig();
+  configureLogger({ level: 'error', json: false });
+  const db = await connectDatabase({ mongoUri: config.mongoUri, dataDir: config.dataDir });
+  try {
+    const r = await rebuildRollup({ say: (line) => process.stderr.write(`${line}\n`) });
+    process.stdout.write(`rollup rebuilt from ${r.cases} cases: ${r.cells} cells\n`);
   } finally {
     await db.close();
   }

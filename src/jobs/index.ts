@@ -3,3 +3,4 @@ export { createJobs, lastDueMonth, MONTHLY_CRON, RETENTION_CRON } from './schedu
 export type { Jobs, JobsConfig, JobsDeps, SweepJob } from './schedule';
 export { purgeExpired, QUEUE_KEEP_DAYS } from './retention';
 export type { ExtraPurge, PurgeCounts, RetentionConfig } from './retention';
+export { rollupFoldJob, ROLLUP_FOLD_CRON } from './rollup';

@@ -1,8 +1,15 @@
-/** The reports area: monthly/half-year/year reports from `cases`, suppression, CSV, snapshots, console router. */
+/** The reports area: monthly/half-year/year reports from the case rollup, suppression, CSV, snapshots, console router. */
 export { createReportsRouter } from './routes';
 export type { ReportsRouterConfig } from './routes';
-export { buildReport, percentileFromBuckets, reportPipelines, matchStage, DIMENSIONS } from './monthly';
+export { buildReport, percentileFromBuckets, DIMENSIONS } from './monthly';
 export type { RawReport, ReportFilters, Dimension, WaitBucket } from './monthly';
+export { buildReportFromCases, reportPipelines, matchStage } from './fromCases';
+export { catchUpRollup, foldRollup, FoldLockExpiring, FOLD_LOCK } from './rollup/fold';
+export type { FoldOptions, FoldResult, FoldStep } from './rollup/fold';
+export { rebuildRollup } from './rollup/rebuild';
+export { addContribution, contributionOf } from './rollup/contribution';
+export type { CellDeltas, Contribution } from './rollup/contribution';
+export { explainCells, insertCells, insertCounted } from './rollup/store';
 export { suppressReport, suppressCells, suppressCount, SECONDARY } from './suppress';
 export type { Cell, SuppressedReport } from './suppress';
 export { toCsv, reportRows, BOM } from './csv';
