@@ -110,6 +110,9 @@ export function createCases(cfg: CasesConfig): CaseService {
     }
     if (topics.length) u.$addToSet.topics = { $each: [...new Set(topics)] };
     if (referrals.length) u.$addToSet.referrals = { $each: [...new Set(referrals)] };
+    // Most messages (another menu, a topic seen before) change nothing a report counts: no
+    // write, no change marker. lastEventAt only has to be right to the hour for episodes.
+    if (latest && latest.seq === seq && changesNothing(latest, u)) return;
     await upsertCase(ctx.pid, seq, u, { newHead: isNewHead(latest, seq) });
   }
 
@@ -182,6 +185,23 @@ export function createCases(cfg: CasesConfig): CaseService {
       return (await latestCase(pid))?.caseId ?? null;
     },
   };
+}
+
+const LAST_EVENT_SLACK_MS = 3_600_000;
+
+/** True when applying `u` to `cur` would change nothing but lastEventAt by less than an hour. */
+function changesNothing(cur: CaseDoc, u: CaseUpdate): boolean {
+  const doc = cur as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(u.$set ?? {})) if (JSON.stringify(doc[k] ?? null) !== JSON.stringify(v ?? null)) return false;
+  for (const [k, { $each }] of Object.entries(u.$addToSet ?? {})) {
+    const have = Array.isArray(doc[k]) ? (doc[k] as unknown[]) : [];
+    if ($each.some((x) => !have.includes(x))) return false;
+  }
+  for (const [k, v] of Object.entries(u.$max ?? {})) {
+    const at = doc[k] instanceof Date || typeof doc[k] === 'string' ? new Date(doc[k] as string).getTime() : -Infinity;
+    if (v.getTime() - at > (k === 'lastEventAt' ? LAST_EVENT_SLACK_MS : 0)) return false;
+  }
+  return true;
 }
 
 /** True when `seq` is a new latest episode of the pid (the head must move). */

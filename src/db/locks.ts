@@ -43,11 +43,12 @@ export async function tryLock(name: string, holder: string, ttlMs: number, now =
 }
 
 /**
- * Release the lock if we still hold it. The check and the delete are two steps: a holder
- * that overran its TTL could remove its successor's lock in between, which is why TTLs
- * are long compared with the work done under a lock.
+ * Release the lock if we still hold it. On the embedded DB the check and the delete are
+ * two steps inside the server: a holder that overran its TTL could remove its successor's
+ * lock in between, which is why TTLs are long compared with the work done under a lock.
  */
 export async function unlock(name: string, holder: string): Promise<void> {
-  const held = await LockModel.findOne({ _id: name }, { holder: 1 }).lean<LockDoc>();
-  if (held?.holder === holder) await LockModel.deleteOne({ _id: name });
+  // One round trip; the filter is not `_id` alone, so the embedded DB scans, but this
+  // collection holds only the locks held right now.
+  await LockModel.deleteOne({ _id: name, holder });
 }
