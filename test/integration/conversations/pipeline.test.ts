@@ -5,6 +5,7 @@
 import type { Inbound } from '../../../src/channels/types';
 import { ConversationModel, inboxKey, InboxModel, InboxSeenModel } from '../../../src/conversations/store';
 import { OutboxModel } from '../../../src/outbox/store';
+import { CaseModel } from '../../../src/cases/store';
 import { startTestService } from '../../support/service';
 import { captureLogs } from '../../support/logs';
 
@@ -98,5 +99,24 @@ describe('conversation pipeline', () => {
     expect(conv!.version).toBe(texts.length);
     const ids = conv!.recentUpdates;
     expect(ids).toEqual([...ids].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))));
+  });
+
+  it('still answers when the case record cannot be written (a case never holds a reply back)', async () => {
+    // A row that takes the (pid, episode 0) unique key under another _id: the cases sink's
+    // upsert then fails with a duplicate key, as a corrupted or hand-edited record would.
+    const m = msg('person-case-broken', 'xin chào');
+    const pid = svc.wired.pipeline.pidOf(m);
+    await CaseModel.collection.insertOne({ _id: 'squatter' as never, pid, seq: 0, caseId: 'x', month: '2026-01', channel: 'webchat' });
+    const r = await svc.wired.pipeline.receive(m);
+    await settle(r.pid);
+    expect((await repliesOf(r.pid)).length).toBeGreaterThan(0);
+    expect(logs.text()).toContain('event sink failed');
+    // The update is done (seen), not left pending for endless retries.
+    expect(await InboxModel.countDocuments({ pid, status: 'pending' })).toBe(0);
+    // And the next message is answered too.
+    const before = (await repliesOf(pid)).length;
+    const r2 = await svc.wired.pipeline.receive(msg('person-case-broken', 'menu'));
+    await settle(r2.pid);
+    expect((await repliesOf(pid)).length).toBeGreaterThan(before);
   });
 });
