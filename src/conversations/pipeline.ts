@@ -93,17 +93,19 @@ export class ConversationPipeline {
     const inbound: Inbound = { ...received, at: new Date() };
     const pid = this.pidOf(inbound);
     const key = inboxKey(inbound.channel, inbound.updateId);
+    const duplicate = (): ReceiveResult => {
+      metrics.duplicates.inc({ channel: inbound.channel });
+      return { status: 'duplicate', pid };
+    };
+    // Processed before (seen log), or recorded and still in flight (the inbox's unique _id).
+    if (await InboxSeenModel.exists({ _id: key })) return duplicate();
     try {
-      if (await InboxSeenModel.exists({ _id: key })) throw Object.assign(new Error('seen'), { code: 11000 });
       await InboxModel.create({
         _id: key, channel: inbound.channel, updateId: inbound.updateId, pid, status: 'pending',
         inboundSealed: this.deps.cipher.seal(JSON.stringify(inbound)), receivedAt: new Date(),
       });
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) {
-        metrics.duplicates.inc({ channel: inbound.channel });
-        return { status: 'duplicate', pid };
-      }
+      if ((err as { code?: number }).code === 11000) return duplicate();
       throw err;
     }
     metrics.inbound.inc({ channel: inbound.channel });
