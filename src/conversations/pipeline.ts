@@ -309,7 +309,7 @@ export class ConversationPipeline {
       return {
         state: { ...base, lastActivityAt: inbound.at.getTime() },
         replies: danger ? [emergency, apology] : [apology],
-        events: [{ type: 'error', code: 'engine_exception' }, ...(danger ? [{ type: 'danger' as const, rule: 'fallback' }] : [])],
+        events: [{ type: 'error', code: 'engine_exception' }, ...(danger ? [{ type: 'danger' as const, rule: 'fallback', kind: 'self' as const }] : [])],
       };
     }
   }

@@ -5,6 +5,7 @@
 import type { FlowSet } from './flowset';
 import type { ConversationState, EngineConfig, EngineEvent, EngineInput, Reply } from './types';
 import { configVars, text } from './text';
+import type { Understanding } from './nlu/understand';
 
 /** Mutable scratchpad of one step() call. */
 export interface Ctx {
@@ -15,12 +16,16 @@ export interface Ctx {
   state: ConversationState;
   replies: Reply[];
   events: EngineEvent[];
+  /** What the typed text means (null for taps and media); computed once per step. */
+  understanding: Understanding | null;
+  /** Topics offered by a clarifying question in the previous step ("1", "2" pick them now). */
+  clarifyOffer: string[];
 }
 
 /** Build a context around a copy of the state (the caller's object is never mutated). */
 export function makeCtx(flows: FlowSet, state: ConversationState, cfg: EngineConfig, now: number, channel: EngineInput['channel']): Ctx {
   const copy: ConversationState = { ...state, vars: { ...state.vars }, stack: [...state.stack] };
-  return { flows, cfg, now, channel, state: copy, replies: [], events: [] };
+  return { flows, cfg, now, channel, state: copy, replies: [], events: [], understanding: null, clarifyOffer: [] };
 }
 
 /** Resolve a key in the person's language with config placeholders ({hotline}) and extra vars. */

@@ -6,6 +6,7 @@ import type { FlowNode, FlowOption, LegalEntry } from './schema';
 import type { DangerLexicon } from './danger';
 import type { Province } from './provinces';
 import type { DirectoryEntry } from './directory';
+import type { Nlu } from './nlu/build';
 
 /** A node with its global id and its references resolved to global ids. */
 export interface CompiledNode extends Omit<FlowNode, 'id' | 'next' | 'options'> {
@@ -15,12 +16,6 @@ export interface CompiledNode extends Omit<FlowNode, 'id' | 'next' | 'options'> 
   options?: Array<FlowOption & { next?: string }>;
 }
 
-/** A free-text topic: folded keywords (all languages) leading to a node. */
-export interface CompiledTopic {
-  id: string;
-  next: string;
-  keywords: string[];
-}
 
 /** Everything the engine needs; built by `loadFlowSet` (src/flowset) or by tests. */
 export interface FlowSet {
@@ -29,8 +24,11 @@ export interface FlowSet {
   texts: Record<string, Record<string, string>>;
   languages: string[];
   legal: Record<string, LegalEntry>;
-  topics: CompiledTopic[];
+  /** Topic id → the node that carries it (`topic:` in flows/): where an understood intent leads. */
+  topics: Record<string, string>;
   danger: DangerLexicon;
+  /** The understanding model (topics, danger kinds), built at start-up from content/nlu/. */
+  nlu: Nlu;
   provinces: Province[];
   directory: DirectoryEntry[];
 }
@@ -62,7 +60,8 @@ export const REFERENCE_LANG = 'vi';
 
 /** Text keys the engine itself uses (validated to exist like the keys flows reference). */
 export const ENGINE_TEXT_KEYS = [
-  'emergency', 'emergency.hotline',
+  'emergency', 'emergency.hotline', 'emergency.child', 'emergency.other', 'emergency.selfharm',
+  'nlu.clarify', 'nlu.not_understood', 'nlu.child_111', 'topic.counsellor',
   'exit.telegram', 'exit.zalo', 'exit.webchat',
   'cmd.reprompt', 'cmd.help', 'cmd.media', 'cmd.media_counsellor', 'cmd.restart',
   'cmd.language_changed', 'cmd.handoff_cancelled', 'cmd.loop_error',

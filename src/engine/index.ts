@@ -5,10 +5,10 @@
 export * from './types';
 export * from './schema';
 export { NODES, REFERENCE_LANG, ENGINE_TEXT_KEYS, COMMAND_PAYLOADS } from './flowset';
-export type { FlowSet, CompiledNode, CompiledTopic } from './flowset';
+export type { FlowSet, CompiledNode } from './flowset';
 export { step, enter, initialState } from './step';
 export { text, emergencyReply, fill } from './text';
-export { matchCommand, matchOption, matchTopic, parseKeywords } from './match';
+export { matchCommand, matchOption } from './match';
 export type { Command } from './match';
 export { fold, foldLoose } from './normalize';
 export { MAX_TEXT } from './services';
@@ -16,3 +16,4 @@ export { PAGE_SIZE } from './render';
 export * from './danger';
 export * from './provinces';
 export * from './directory';
+export * from './nlu';

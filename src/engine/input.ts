@@ -8,7 +8,8 @@ import { t } from './context';
 import type { CompiledNode } from './flowset';
 import { NODES } from './flowset';
 import { fold } from './normalize';
-import { matchOption, matchTopic } from './match';
+import { matchOption } from './match';
+import { answerToClarify, goToTopic, routeByMeaning, TOPIC_PAYLOAD } from './freeText';
 import { matchProvince } from './provinces';
 import { answerEvents, goTo, optionsOf, PAGE_SIZE, promptOf } from './render';
 import type { EngineInput } from './types';
@@ -41,10 +42,15 @@ function chooseProvince(ctx: Ctx, node: CompiledNode | undefined, code: string):
   goTo(ctx, node?.next ?? NODES.services);
 }
 
-/** Free text outside a menu (or not matching it): topic keywords, a province name, else the menu. */
+/**
+ * Free text outside a menu (or not matching it): the answer to a clarifying question, a
+ * main-menu choice, then what it means (freeText.ts), else the node's options again.
+ */
 export function handleFreeText(ctx: Ctx, input: EngineInput, atRest: boolean, menuChoices = true): void {
   const typed = input.kind === 'text' ? (input.text ?? '') : '';
   const payload = input.kind === 'choice' ? (input.payload ?? '') : '';
+  if (payload.startsWith(TOPIC_PAYLOAD) && goToTopic(ctx, payload.slice(TOPIC_PAYLOAD.length))) return;
+  if (answerToClarify(ctx, typed)) return;
   const main = ctx.flows.nodes[NODES.mainMenu];
   // A main-menu choice works from anywhere (stale buttons, "3" typed after an end node).
   if (main && atRest && menuChoices) {
@@ -54,12 +60,7 @@ export function handleFreeText(ctx: Ctx, input: EngineInput, atRest: boolean, me
     if (next) return goTo(ctx, next);
   }
   if (payload.startsWith('p:')) return chooseProvince(ctx, undefined, payload.slice(2));
-  if (typed) {
-    const topic = matchTopic(ctx.flows.topics, typed);
-    if (topic) return goTo(ctx, topic.next);
-    const province = matchProvince(ctx.flows.provinces, typed);
-    if (province) return chooseProvince(ctx, undefined, province.code);
-  }
+  if (typed && routeByMeaning(ctx, typed, atRest || !ctx.state.node, (code) => chooseProvince(ctx, undefined, code))) return;
   const node = ctx.state.node ? ctx.flows.nodes[ctx.state.node] : undefined;
   if (atRest || !node) return goTo(ctx, NODES.mainMenu, false);
   reprompt(ctx, node);
@@ -70,6 +71,9 @@ export function handleAtNode(ctx: Ctx, input: EngineInput): void {
   const node = ctx.flows.nodes[ctx.state.node ?? ''];
   if (!node) return handleFreeText(ctx, input, true);
   const typed = input.kind === 'text' ? (input.text ?? '') : '';
+  // "2" right after a clarifying question picks its 2nd topic, not the node's 2nd option.
+  if (answerToClarify(ctx, typed)) return;
+  if (input.kind === 'choice' && (input.payload ?? '').startsWith(TOPIC_PAYLOAD)) return handleFreeText(ctx, input, true);
   const { options, alt } = optionsOf(ctx, node);
   const i = input.kind === 'choice'
     ? options.findIndex((o) => o.payload === input.payload)
@@ -89,7 +93,7 @@ export function handleAtNode(ctx: Ctx, input: EngineInput): void {
 
   if (node.type === 'menu') {
     if (flowOpt?.next) return goTo(ctx, flowOpt.next);
-    return handleFreeText(ctx, input, false);
+    return handleFreeText(ctx, input, node.id === NODES.mainMenu);
   }
   if (node.type === 'language') {
     const lang = chosen?.payload.startsWith('lang:') ? chosen.payload.slice(5) : undefined;

@@ -1,9 +1,10 @@
 /**
- * Matching what people type: global commands, option choices ("2", a label typed with or
- * without diacritics, a button payload) and free-text topics. Everything compares folded text.
+ * Matching what people type: global commands and option choices ("2", a label typed with or
+ * without diacritics, a button payload). Everything compares folded text. What free text
+ * means is understood by nlu/.
  */
 import { fold, foldLoose } from './normalize';
-import type { CompiledTopic, FlowSet } from './flowset';
+import type { FlowSet } from './flowset';
 import type { ReplyOption } from './types';
 
 /** Global commands. */
@@ -64,27 +65,6 @@ export function matchOption(options: ReplyOption[], input: string, altLabels: st
     if (labels.some((l) => labelCore(l) === core || foldLoose(l) === f)) return i;
   }
   return -1;
-}
-
-/** Split a keyword text ("chồng đánh | bị đánh") into folded keywords. */
-export function parseKeywords(raw: string): string[] {
-  return raw.split(/[|\n]/).map((k) => foldLoose(k)).filter((k) => k.length > 0);
-}
-
-/** The topic whose keyword (as whole words) matches best (longest keyword wins), else null. */
-export function matchTopic(topics: CompiledTopic[], input: string): CompiledTopic | null {
-  const hay = ` ${foldLoose(input)} `;
-  let best: CompiledTopic | null = null;
-  let bestLen = 0;
-  for (const t of topics) {
-    for (const k of t.keywords) {
-      if (k.length > bestLen && hay.includes(` ${k} `)) {
-        best = t;
-        bestLen = k.length;
-      }
-    }
-  }
-  return best;
 }
 
 /** Labels of every language for an option text key, so an English label works in Vietnamese too. */

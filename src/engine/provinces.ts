@@ -14,6 +14,12 @@ const ProvinceSchema = z.object({
   formerNames: z.array(z.string().min(1)),
   /** Other typed forms: abbreviations, names without spaces, main cities. */
   aliases: z.array(z.string().min(1)).optional(),
+  /**
+   * Its names that are also everyday words once diacritics are gone ("hoà bình" = peace, "hai
+   * phòng" = two rooms, "hn" = hôm nay): in free text they count only after "tỉnh", "ở",
+   * "tại"… (the province picker takes them as they are).
+   */
+  ambiguous: z.array(z.string().min(1)).optional(),
   note: z.string().optional(),
 });
 
@@ -45,6 +51,7 @@ export interface Province {
   name: { vi: string; en: string };
   formerNames: string[];
   aliases?: string[];
+  ambiguous?: string[];
 }
 
 /** Words people put in front of a name that say nothing about which province it is. */
@@ -67,6 +74,8 @@ function phrasesOf(p: Province): string[] {
 interface Index {
   re: RegExp;
   byPhrase: Map<string, Province>;
+  /** Folded phrases (and their forms without spaces/prefix) that need a place word in free text. */
+  ambiguous: Set<string>;
 }
 
 /** Built once per provinces array (the loaded content is immutable), so lookups stay cheap. */
@@ -82,7 +91,15 @@ function indexOf(provinces: Province[]): Index {
     .sort((a, b) => b.length - a.length)
     .map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/ /g, '\\s+'));
   const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'gu');
-  const index = { re, byPhrase };
+  const ambiguous = new Set<string>();
+  for (const p of provinces) {
+    for (const a of p.ambiguous ?? []) {
+      const f = fold(a);
+      ambiguous.add(f);
+      ambiguous.add(f.replace(/\s+/g, ''));
+    }
+  }
+  const index = { re, byPhrase, ambiguous };
   cache.set(provinces, index);
   return index;
 }
@@ -98,6 +115,26 @@ export function matchProvince(provinces: Province[], text: string): Province | n
   let best: string | null = null;
   for (const m of folded.matchAll(re)) {
     const phrase = m[0].replace(/\s+/g, ' ');
+    if (best === null || phrase.length > best.length) best = phrase;
+  }
+  return best === null ? null : byPhrase.get(best) ?? null;
+}
+
+/** Words right before a name that say a place follows. */
+const PLACE_CUE = /(?:^|\s)(?:tinh|thanh pho|tp|o|tai|ve|den|toi|len|ra|vo|from|in|at|to|near|province|city)\s+$/;
+
+/**
+ * A province named anywhere in a free-text sentence ("nhà tạm lánh ở Đà Nẵng" → Đà Nẵng).
+ * Names in `ambiguous` count only after a place word ("ở Hòa Bình", not "muốn hòa bình").
+ */
+export function matchProvinceInText(provinces: Province[], text: string): Province | null {
+  const folded = fold(text);
+  if (folded === '') return null;
+  const { re, byPhrase, ambiguous } = indexOf(provinces);
+  let best: string | null = null;
+  for (const m of folded.matchAll(re)) {
+    const phrase = m[0].replace(/\s+/g, ' ');
+    if (ambiguous.has(phrase) && !PLACE_CUE.test(folded.slice(0, m.index))) continue;
     if (best === null || phrase.length > best.length) best = phrase;
   }
   return best === null ? null : byPhrase.get(best) ?? null;

@@ -51,19 +51,10 @@ export const NodeSchema = z.object({
 });
 export type FlowNode = z.infer<typeof NodeSchema>;
 
-/** Free-text routing: keywords (a text key, "a | b | c" per language) lead to a node. */
-export const TopicSchema = z.object({
-  id: z.string().min(1),
-  keywords: z.string().min(1),
-  next: z.string().min(1),
-});
-export type FlowTopic = z.infer<typeof TopicSchema>;
-
 /** One file under flows/. The flow id is the file name. */
 export const FlowFileSchema = z.object({
   version: z.literal(1),
   nodes: z.array(NodeSchema).min(1),
-  topics: z.array(TopicSchema).optional(),
 });
 export type FlowFile = z.infer<typeof FlowFileSchema>;
 

@@ -1,11 +1,12 @@
 /**
  * step(): one input in, next state + replies + events out. The order is the safety order:
- * danger check → counsellor statuses → inactivity → privacy notice → media → global
- * commands → the current node → free-text topics → a gentle re-prompt (never a dead end).
+ * understanding and the danger check → counsellor statuses → inactivity → privacy notice →
+ * media → global commands → the current node → free text by what it means (a topic, a
+ * clarifying question, or an acknowledgement with the menu: never a dead end).
  */
 import type { Ctx } from './context';
 import { makeCtx, t } from './context';
-import { detectDanger } from './danger';
+import { understand } from './nlu/understand';
 import type { FlowSet } from './flowset';
 import { NODES } from './flowset';
 import { commandFromPayload, matchCommand, type Command } from './match';
@@ -99,12 +100,18 @@ export function step(flows: FlowSet, state: ConversationState | null, input: Eng
   s.lastActivityAt = now;
   const typed = input.kind === 'text' ? (input.text ?? '') : '';
 
+  // A clarifying question is answered in the very next message or not at all.
+  ctx.clarifyOffer = (s.vars._clarify ?? '').split(',').filter(Boolean);
+  delete s.vars._clarify;
+
   // 1. Danger first, in every state and status, before the privacy notice.
   if (typed.trim()) {
-    const d = detectDanger(flows.danger, typed);
-    if (d.danger) {
-      ctx.replies.push(emergencyReply(flows, s.lang, cfg));
-      ctx.events.push({ type: 'danger', rule: d.rule ?? 'unknown' });
+    const u = understand(flows.nlu, flows.danger, typed);
+    ctx.understanding = u;
+    if (u.danger) {
+      const kind = u.dangerKind ?? 'self';
+      ctx.replies.push(emergencyReply(flows, s.lang, cfg, kind));
+      ctx.events.push({ type: 'danger', rule: u.dangerRule ?? 'unknown', kind });
       if (s.status !== 'bot') {
         ctx.events.push({ type: 'relay', text: typed });
         return done(ctx);
@@ -127,6 +134,7 @@ export function step(flows: FlowSet, state: ConversationState | null, input: Eng
   const restarted = last !== null && now - last > cfg.inactivityMs && s.node !== null;
   if (restarted) {
     ctx.state = { ...s, node: null, vars: {}, stack: [] };
+    ctx.clarifyOffer = [];
     ctx.replies.push({ key: 'cmd.restart', text: t(ctx, 'cmd.restart') });
   }
 

@@ -6,6 +6,7 @@
 import type { FlowSet } from './flowset';
 import { REFERENCE_LANG } from './flowset';
 import type { EngineConfig, Reply } from './types';
+import type { DangerKind } from './nlu/corpus';
 
 /** The raw text of a key: person's language, else Vietnamese, else undefined. */
 export function rawText(flows: FlowSet, lang: string, key: string): string | undefined {
@@ -39,12 +40,15 @@ export function configVars(cfg: EngineConfig): Record<string, string> {
 }
 
 /**
- * The emergency message (113, 115, 111, and the hotline once configured). Callers use it
- * even when the database is down, so it needs nothing but the loaded texts.
+ * The emergency message (113, 115, 111, and the hotline once configured), worded for who is
+ * in danger: the person (`emergency`), a child (`emergency.child`: 111 first), someone they
+ * see (`emergency.other`), or themselves (`emergency.selfharm`). Callers use it even when
+ * the database is down, so it needs nothing but the loaded texts.
  */
-export function emergencyReply(flows: FlowSet, lang: string, cfg: EngineConfig): Reply {
+export function emergencyReply(flows: FlowSet, lang: string, cfg: EngineConfig, kind: DangerKind = 'self'): Reply {
   const vars = configVars(cfg);
-  let body = text(flows, lang, 'emergency', vars);
+  const key = kind === 'self' ? 'emergency' : `emergency.${kind}`;
+  let body = text(flows, lang, key, vars);
   if (cfg.hotlineNumber) body += '\n' + text(flows, lang, 'emergency.hotline', vars);
-  return { key: 'emergency', text: body, emergency: true };
+  return { key, text: body, emergency: true };
 }

@@ -2,6 +2,7 @@
  * The engine's public data shapes. The caller (conversations/) persists ConversationState,
  * sends the Replies and acts on the EngineEvents; the engine itself does no I/O.
  */
+import type { DangerKind } from './nlu/corpus';
 
 /** Per-conversation state, persisted by the caller between two inputs. */
 export interface ConversationState {
@@ -52,7 +53,7 @@ export interface Reply {
 
 /** What happened, for case metadata and handoff. Never carries text except `relay`. */
 export type EngineEvent =
-  | { type: 'danger'; rule: string }
+  | { type: 'danger'; rule: string; kind: DangerKind }
   | { type: 'topic'; topic: string }
   | { type: 'province'; province: string }
   | { type: 'referral'; province: string; categories: string[] }
@@ -64,7 +65,11 @@ export type EngineEvent =
   | { type: 'feedback'; value: 'helped' | 'not_helped' | 'skipped' }
   | { type: 'language'; lang: string }
   | { type: 'exit' }
-  | { type: 'error'; code: string };
+  | { type: 'error'; code: string }
+  /** Free text the bot could not place: acknowledged, menu and counsellor offered (counted, never stored). */
+  | { type: 'not_understood' }
+  /** Free text with two or three likely meanings: a clarifying question was asked. */
+  | { type: 'clarify'; topics: string[] };
 
 /** The result of one step: the next state, what to send, what happened. */
 export interface StepResult {

@@ -1,15 +1,19 @@
 /**
  * Turn parsed content files into a FlowSet: schema-check each file (zod), give nodes their
- * global ids ("<flow>.<node>"), resolve references, flatten texts. Pure: the files were
- * read by load.ts, and tests can pass in-memory data.
+ * global ids ("<flow>.<node>"), resolve references, flatten texts, train the understanding
+ * model (nlu.ts). No I/O: the files were read by load.ts, and tests can pass in-memory data.
  */
 import type { z } from 'zod';
 import {
   FlowFileSchema, LegalFileSchema, TextFileSchema,
-  buildDangerLexicon, DangerFileSchema, ProvincesFileSchema, DirectoryFileSchema, parseKeywords,
+  buildDangerLexicon, DangerFileSchema, ProvincesFileSchema, DirectoryFileSchema,
   type CompiledNode, type DangerFile, type DirectoryEntry, type FlowFile, type FlowSet, type LegalEntry, type Province,
 } from '../engine';
 import type { Issue } from './issues';
+import { buildNluCached, parseNlu } from './nlu';
+
+/** Used only when config.yaml is broken (an error is reported, so the server will not start). */
+const FALLBACK_NLU_CONFIG = { version: 1 as const, dangerIntents: {}, noTopic: [], greeting: 'greeting', thresholds: { danger: 1, veto: 0, direct: 1, clarify: 1 } };
 
 /** One parsed file. `data` is whatever the YAML parser produced. */
 export interface Source {
@@ -27,6 +31,9 @@ export interface RawSources {
   provinces?: Source;
   /** national.yaml and services/*.yaml */
   directory: Source[];
+  /** content/nlu/<lang>/*.yaml: labelled examples for the understanding model. */
+  nlu: Array<Source & { lang: string }>;
+  nluConfig?: Source;
 }
 
 /** Where each compiled thing came from, for precise messages. */
@@ -35,7 +42,8 @@ export interface Origins {
   flowFiles: Record<string, FlowFile>;
   textFile: Record<string, Record<string, string>>;
   directoryFile: Record<string, string>;
-  topicFile: Record<string, string>;
+  /** intent → language → number of examples (content/nlu/). */
+  nluExamples: Record<string, Record<string, number>>;
 }
 
 /** Turn zod issues into ours, naming a node by its id where the path points into `nodes`. */
@@ -68,7 +76,7 @@ function flatten(prefix: string, v: unknown, out: Record<string, unknown>): void
 /** Compile everything; schema errors are collected, never thrown. */
 export function compile(src: RawSources): { flowSet: FlowSet; origins: Origins; errors: Issue[] } {
   const errors: Issue[] = [];
-  const origins: Origins = { nodeFile: {}, flowFiles: {}, textFile: {}, directoryFile: {}, topicFile: {} };
+  const origins: Origins = { nodeFile: {}, flowFiles: {}, textFile: {}, directoryFile: {}, nluExamples: {} };
   const texts: Record<string, Record<string, string>> = {};
   for (const s of src.texts) {
     const r = TextFileSchema.safeParse(s.data ?? {});
@@ -86,7 +94,7 @@ export function compile(src: RawSources): { flowSet: FlowSet; origins: Origins; 
   }
 
   const nodes: Record<string, CompiledNode> = {};
-  const rawTopics: Array<{ id: string; next: string; keywords: string }> = [];
+  const topics: Record<string, string> = {};
   for (const f of src.flows) {
     const r = FlowFileSchema.safeParse(f.data);
     if (!r.success) { errors.push(...zodIssues(f.file, r.error, f.data)); continue; }
@@ -101,15 +109,13 @@ export function compile(src: RawSources): { flowSet: FlowSet; origins: Origins; 
       };
       origins.nodeFile[id] = f.file;
     }
-    for (const tp of r.data.topics ?? []) {
-      rawTopics.push({ id: tp.id, keywords: tp.keywords, next: resolveRef(f.id, tp.next) });
-      origins.topicFile[tp.id] = f.file;
-    }
   }
-  const topics = rawTopics.map((tp) => ({
-    id: tp.id, next: tp.next,
-    keywords: Object.values(texts).flatMap((l) => (l[tp.keywords] ? parseKeywords(l[tp.keywords] as string) : [])),
-  }));
+  for (const n of Object.values(nodes)) {
+    if (!n.topic) continue;
+    const other = topics[n.topic];
+    if (other) errors.push({ file: origins.nodeFile[n.id] ?? 'flows', where: `node '${n.id.split('.')[1]}'`, message: `topic '${n.topic}' is also carried by ${other}` });
+    else topics[n.topic] = n.id;
+  }
 
   const legal: Record<string, LegalEntry> = {};
   for (const s of src.legal) {
@@ -147,7 +153,14 @@ export function compile(src: RawSources): { flowSet: FlowSet; origins: Origins; 
     }
   }
 
+  // One abbreviation map for understanding, all languages (people mix them); Vietnamese wins a clash.
+  const abbreviations: Record<string, string> = {};
+  for (const f of [...dangerFiles].sort((a, b) => (a.lang === 'vi' ? 1 : b.lang === 'vi' ? -1 : 0))) Object.assign(abbreviations, f.abbreviations);
+  const { corpus, config } = parseNlu(src.nlu, src.nluConfig, errors);
+  for (const [lang, files] of Object.entries(corpus)) for (const f of files) (origins.nluExamples[f.intent] ??= {})[lang] = f.examples.length;
+  const nlu = buildNluCached(corpus, config ?? FALLBACK_NLU_CONFIG, abbreviations);
+
   const languages = Object.keys(texts).sort((a, b) => (a === 'vi' ? -1 : b === 'vi' ? 1 : a.localeCompare(b)));
-  const flowSet: FlowSet = { nodes, texts, languages, legal, topics, danger: buildDangerLexicon(dangerFiles), provinces, directory };
+  const flowSet: FlowSet = { nodes, texts, languages, legal, topics, danger: buildDangerLexicon(dangerFiles), nlu, provinces, directory };
   return { flowSet, origins, errors };
 }

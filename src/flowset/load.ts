@@ -1,7 +1,8 @@
 /**
  * Reading content from disk: the only place that touches node:fs for flows and content.
  * Layout: flows/*.yaml, content/texts/<lang>/*.yaml, content/legal/*.yaml,
- * content/danger/*.yaml, content/directory/{provinces,national}.yaml, content/directory/services/*.yaml.
+ * content/danger/*.yaml, content/directory/{provinces,national}.yaml, content/directory/services/*.yaml,
+ * content/nlu/<lang>/*.yaml and content/nlu/config.yaml (never content/nlu/heldout/).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,15 @@ import type { RawSources, Source } from './compile';
 function yamlFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+}
+
+const NLU_CONFIG = 'content/nlu/config.yaml';
+
+/** Languages of the understanding corpus: content/nlu/<lang>/ (the held-out files are not training data). */
+function nluLangs(rootDir: string): string[] {
+  const dir = path.join(rootDir, 'content/nlu');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((d) => d !== 'heldout' && fs.statSync(path.join(dir, d)).isDirectory()).sort();
 }
 
 /** Read every content file under rootDir; YAML syntax errors become issues naming the file. */
@@ -45,6 +55,8 @@ export function readSources(rootDir: string): { sources: RawSources; errors: Iss
     legal: many('content/legal'),
     danger: many('content/danger'),
     provinces: fs.existsSync(path.join(rootDir, provincesRel)) ? read(provincesRel) : undefined,
+    nlu: nluLangs(rootDir).flatMap((lang) => many(`content/nlu/${lang}`).map((s) => ({ ...s, lang }))),
+    nluConfig: fs.existsSync(path.join(rootDir, NLU_CONFIG)) ? read(NLU_CONFIG) : undefined,
   };
   return { sources, errors };
 }

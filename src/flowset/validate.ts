@@ -21,7 +21,7 @@ export const NON_NEUTRAL = [
 
 /** Keys whose text is never the first line of a reply. */
 function exemptFromNeutral(key: string, labelKeys: Set<string>): boolean {
-  return key === 'emergency' || key.startsWith('kw.') || labelKeys.has(key) || key === 'lang.name';
+  return key === 'emergency' || key.startsWith('emergency.') || key.startsWith('topic.') || labelKeys.has(key) || key === 'lang.name';
 }
 
 const REQUIRED: Record<string, Array<'text' | 'next' | 'options' | 'entry'>> = {
@@ -91,10 +91,7 @@ export function validate(fs: FlowSet, o: Origins): { errors: Issue[]; warnings: 
       }
     }
   }
-  for (const tp of fs.topics) {
-    if (!fs.nodes[tp.next]) errors.push({ file: o.topicFile[tp.id] ?? 'flows', where: `topic '${tp.id}'`, message: `unknown node '${tp.next}'` });
-    if (tp.keywords.length === 0) errors.push({ file: o.topicFile[tp.id] ?? 'flows', where: `topic '${tp.id}'`, message: 'no keywords (unknown text key?)' });
-  }
+  checkNlu(fs, o, errors);
   for (const [id, e] of Object.entries(fs.legal)) {
     const w = { file: o.nodeFile[`legal:${id}`] ?? 'content/legal', where: `entry '${id}'` };
     if (typeof e.text === 'string') useKey(e.text, { ...w, message: '' });
@@ -134,7 +131,7 @@ export function validate(fs: FlowSet, o: Origins): { errors: Issue[]; warnings: 
     adj[n.id] = edges(n);
     for (const to of adj[n.id] ?? []) (rev[to] ??= []).push(n.id);
   }
-  const roots = [...Object.values(NODES), ...Object.values(fs.nodes).filter((n) => n.entryPoint).map((n) => n.id), ...fs.topics.map((tp) => tp.next)];
+  const roots = [...Object.values(NODES), ...Object.values(fs.nodes).filter((n) => n.entryPoint).map((n) => n.id), ...Object.values(fs.topics)];
   const reachable = reach(roots, adj);
   const back = reach([NODES.mainMenu], rev);
   for (const n of Object.values(fs.nodes)) {
@@ -152,4 +149,30 @@ function checkNeutral(value: string, where: Issue, errors: Issue[]): void {
   const first = ` ${fold(value.split('\n')[0] ?? '')} `;
   const bad = NON_NEUTRAL.find((w) => first.includes(` ${w} `) || first.includes(` ${w}s `));
   if (bad) errors.push({ ...where, message: `${where.message ? where.message + ': ' : ''}first line is not neutral ('${bad}'): someone else may see it on the lock screen` });
+}
+
+/** Examples an intent needs per language (the understanding issue's floor). */
+export const MIN_EXAMPLES: Record<string, number> = { vi: 40, en: 15 };
+
+/**
+ * The understanding corpus against the flows: every intent leads somewhere (a danger kind,
+ * a no-topic intent, or the one node that carries its topic), has a label for the clarifying
+ * question, and enough examples in each language.
+ */
+function checkNlu(fs: FlowSet, o: Origins, errors: Issue[]): void {
+  const cfg = fs.nlu.config;
+  const file = (lang: string, intent: string) => `content/nlu/${lang}/${intent}.yaml`;
+  for (const [intent, perLang] of Object.entries(o.nluExamples)) {
+    const special = cfg.dangerIntents[intent] !== undefined || cfg.noTopic.includes(intent);
+    const anyLang = Object.keys(perLang)[0] ?? REFERENCE_LANG;
+    if (!special && !fs.topics[intent]) errors.push({ file: file(anyLang, intent), message: `intent '${intent}' leads nowhere: no node has "topic: ${intent}"` });
+    if (!special && fs.texts[REFERENCE_LANG]?.[`topic.${intent}`] === undefined) errors.push({ file: file(anyLang, intent), message: `no label 'topic.${intent}' for the clarifying question` });
+    for (const [lang, min] of Object.entries(MIN_EXAMPLES)) {
+      const n = perLang[lang] ?? 0;
+      if (n < min) errors.push({ file: file(lang, intent), message: `${n} examples in ${lang} (at least ${min})` });
+    }
+  }
+  for (const intent of [...Object.keys(cfg.dangerIntents), ...cfg.noTopic]) {
+    if (!o.nluExamples[intent]) errors.push({ file: 'content/nlu/config.yaml', message: `intent '${intent}' has no examples` });
+  }
 }

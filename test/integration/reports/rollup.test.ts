@@ -97,7 +97,7 @@ describe('report rollup', () => {
   const MOVES = ['can-tho', 'hue', 'an-giang', 'ca-mau', 'lao-cai', 'son-la'];
   it.each(STEPS)('loses and double-counts nothing when a fold crashes after "%s"', async (at) => {
     const pid = `crash-${at}`;
-    await cases.onEvents(ctx(pid, 'telegram', '2026-03-15T03:00:00Z'), [{ type: 'danger', rule: 'vi.weapon' }, { type: 'handoff_requested', answers: { province: 'ha-noi' } }]);
+    await cases.onEvents(ctx(pid, 'telegram', '2026-03-15T03:00:00Z'), [{ type: 'danger', rule: 'vi.weapon', kind: 'self' }, { type: 'handoff_requested', answers: { province: 'ha-noi' } }]);
     await cases.recordHandoff(pid, { type: 'queued', at: new Date('2026-03-15T03:00:10Z') });
     await cases.recordHandoff(pid, { type: 'claimed', at: new Date('2026-03-15T03:02:00Z') });
     await cases.recordHandoff(pid, { type: 'closed', at: new Date('2026-03-15T03:20:00Z'), disposition: DISPOSITION });
@@ -118,7 +118,7 @@ describe('report rollup', () => {
 
   it('lets one folder run at a time; the other, and a report, wait for it', async () => {
     await cases.onEvents(ctx('race-1', 'webchat', '2026-03-20T03:00:00Z'), [{ type: 'answer', name: 'province', value: 'hue' }]);
-    await cases.onEvents(ctx('race-2', 'zalo', '2026-03-20T03:00:00Z'), [{ type: 'danger', rule: 'vi.weapon' }]);
+    await cases.onEvents(ctx('race-2', 'zalo', '2026-03-20T03:00:00Z'), [{ type: 'danger', rule: 'vi.weapon', kind: 'self' }]);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => { release = resolve; });
     const hold = async (s: FoldStep): Promise<void> => { if (s === 'journal') await gate; };

@@ -32,7 +32,7 @@ export async function seedCases(cases: CaseService): Promise<void> {
     const pid = `pidA${i}`;
     const t0 = new Date(base + i * 10 * MIN);
     const twice = i === 0;
-    await send(cases, ctx(pid, 'telegram', t0), [{ type: 'danger', rule: 'vi.weapon' }], twice);
+    await send(cases, ctx(pid, 'telegram', t0), [{ type: 'danger', rule: 'vi.weapon', kind: 'self' }], twice);
     await send(cases, ctx(pid, 'telegram', new Date(t0.getTime() + MIN)), [
       { type: 'topic', topic: 'counsellor' },
       { type: 'answer', name: 'role', value: 'self' },

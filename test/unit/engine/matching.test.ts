@@ -1,5 +1,5 @@
 /** Option matching: payload, "1", "2" …, labels typed with or without diacritics, in either language. */
-import { matchCommand, matchOption, matchTopic, parseKeywords, step, text, fill } from '../../../src/engine';
+import { matchCommand, matchOption, step, text, fill } from '../../../src/engine';
 import { at, cfg, flows, T0, txt } from './helpers';
 
 const opts = [
@@ -39,16 +39,11 @@ describe('in the engine', () => {
   });
 });
 
-describe('commands, topics, texts', () => {
+describe('commands, texts', () => {
   it('commands are whole-message only', () => {
     expect(matchCommand('Thoát')).toEqual({ cmd: 'exit' });
     expect(matchCommand('/start ref123')).toEqual({ cmd: 'menu' });
     expect(matchCommand('tôi muốn thoát khỏi anh ta')).toBeNull();
-  });
-  it('topics match whole words, longest keyword wins', () => {
-    const topics = [{ id: 'a', next: 'x', keywords: parseKeywords('chong | chong danh') }, { id: 'b', next: 'y', keywords: parseKeywords('bi danh') }];
-    expect(matchTopic(topics, 'Chồng đánh em')?.id).toBe('a');
-    expect(matchTopic(topics, 'chongdanh')).toBeNull();
   });
   it('text(): vi fallback per message, placeholders, lines without a value dropped', () => {
     const f = { ...flows(), texts: { ...flows().texts, fr: { 'opt.back': 'Retour' } }, languages: [...flows().languages, 'fr'] };

@@ -1,0 +1,35 @@
+/**
+ * What the classifier sees of a message: features of the normalised text, never the text
+ * itself. The same folding as danger detection (no diacritics, lower case, chat
+ * abbreviations expanded), then every doubled letter squeezed ("emmm" → "em"), so
+ * "Chồng em đánh em", "ck e danh e" and "chong emmm danh em" share most features.
+ *
+ * Features (binary):
+ * - `w:chong`       each word;
+ * - `b:chong danh`  each pair of neighbouring words (order carries meaning: "bị đánh");
+ * - `c:_cho`        character 3- and 4-grams of each word padded with "_", which carry
+ *                   what words share despite typos, missing tone marks and teencode.
+ */
+import { normalizeWithAbbreviations } from '../textMatch';
+
+/** The normalised words of a message ("Ck e đang đánh e!!" → ["chong", "em", "dang", "danh", "em"]). */
+export function wordsOf(text: string, abbreviations: Record<string, string>): string[] {
+  const n = normalizeWithAbbreviations(text, abbreviations);
+  if (n === '') return [];
+  return n.split(' ').map((w) => w.replace(/(\p{L})\1+/gu, '$1')).filter((w) => w.length > 0);
+}
+
+/** Feature names of a message's words (deduplicated, in a stable order). */
+export function featuresOfWords(words: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    out.add(`w:${w}`);
+    if (i + 1 < words.length) out.add(`b:${w} ${words[i + 1] as string}`);
+    const padded = `_${w}_`;
+    for (const n of [3, 4]) {
+      for (let j = 0; j + n <= padded.length; j++) out.add(`c:${padded.slice(j, j + n)}`);
+    }
+  }
+  return [...out];
+}

@@ -1,0 +1,82 @@
+/**
+ * Figures of the understanding evaluation: per-intent precision/recall/F1, a confusion
+ * matrix, danger recall and false alarms, topic accuracy, and the thresholds that
+ * cross-validation suggests. Pure functions over scored examples.
+ */
+import type { NluConfig } from '../engine';
+import type { Scored } from './crossValidate';
+
+/** Precision, recall, F1 and support of one intent. */
+export interface IntentFigures { intent: string; precision: number; recall: number; f1: number; support: number }
+
+/** What the bot would pick for a scored example: its danger intent when danger, else its intent. */
+export function predicted(s: Scored, config: NluConfig): string {
+  if (s.u.danger) {
+    const kinds = Object.entries(config.dangerIntents);
+    return kinds.find(([, k]) => k === s.u.dangerKind)?.[0] ?? kinds[0]?.[0] ?? 'danger';
+  }
+  return s.u.intent ?? 'none';
+}
+
+export function perIntent(pairs: Array<[string, string]>): IntentFigures[] {
+  const intents = [...new Set(pairs.map(([t]) => t))].sort();
+  return intents.map((intent) => {
+    const tp = pairs.filter(([t, p]) => t === intent && p === intent).length;
+    const fp = pairs.filter(([t, p]) => t !== intent && p === intent).length;
+    const fn = pairs.filter(([t, p]) => t === intent && p !== intent).length;
+    const precision = tp + fp ? tp / (tp + fp) : 0;
+    const recall = tp + fn ? tp / (tp + fn) : 0;
+    return { intent, precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, support: tp + fn };
+  });
+}
+
+/** Confusion matrix as text: rows = true intent, columns = predicted (numbered). */
+export function confusionText(pairs: Array<[string, string]>): string {
+  const labels = [...new Set(pairs.flatMap(([t, p]) => [t, p]))].sort();
+  const idx = new Map(labels.map((l, i) => [l, i]));
+  const m = labels.map(() => labels.map(() => 0));
+  for (const [t, p] of pairs) (m[idx.get(t) as number] as number[])[idx.get(p) as number]! += 1;
+  const w = 4;
+  const head = ' '.repeat(26) + labels.map((_l, i) => String(i + 1).padStart(w)).join('');
+  const rows = labels.map((l, i) => `${String(i + 1).padStart(2)} ${l.slice(0, 22).padEnd(23)}` + (m[i] as number[]).map((v) => (v ? String(v) : '.').padStart(w)).join(''));
+  return [head, ...rows].join('\n');
+}
+
+/** Danger recall and false-alarm rate at a model threshold (lexicon included, with its veto). */
+export function dangerAt(scored: Scored[], config: NluConfig, t: number, veto: number): { recall: number; falseAlarms: number } {
+  let tp = 0, p = 0, fa = 0, n = 0;
+  for (const s of scored) {
+    const lexicon = s.rule.danger && !(s.rule.contextual && s.u.dangerScore < veto);
+    const said = lexicon || s.u.dangerScore >= t;
+    if (config.dangerIntents[s.intent] !== undefined) { p++; if (said) tp++; } else { n++; if (said) fa++; }
+  }
+  return { recall: p ? tp / p : 0, falseAlarms: n ? fa / n : 0 };
+}
+
+/**
+ * Thresholds from cross-validation:
+ * - danger: the highest model threshold whose recall (with the lexicon) reaches `targetRecall`;
+ * - veto: the highest veto that keeps that recall;
+ * - direct/clarify: a wrong page costs three times a clarifying question, a question that
+ *   offers the right topic is worth half a right page, the menu is worth nothing.
+ */
+export function chooseThresholds(scored: Scored[], config: NluConfig, targetRecall = 0.97): NluConfig['thresholds'] {
+  const grid = Array.from({ length: 19 }, (_v, i) => Math.round((0.05 + i * 0.05) * 100) / 100);
+  let danger = 0.05;
+  for (const t of grid) if (dangerAt(scored, config, t, 0).recall >= targetRecall) danger = t;
+  let veto = 0;
+  for (const v of [0, 0.02, 0.05, 0.08, 0.1, 0.15, 0.2, 0.25, 0.3]) if (v <= danger && dangerAt(scored, config, danger, v).recall >= targetRecall) veto = v;
+  const topical = scored.filter((s) => config.dangerIntents[s.intent] === undefined && !config.noTopic.includes(s.intent));
+  let best = { direct: 0.5, clarify: 0.2, value: -Infinity };
+  for (const direct of grid) {
+    for (const clarify of grid.filter((c) => c < direct)) {
+      let value = 0;
+      for (const s of topical) {
+        if (s.u.confidence >= direct) value += s.u.intent === s.intent ? 1 : -3;
+        else if (s.u.confidence >= clarify) value += s.u.candidates.includes(s.intent) ? 0.5 : -0.5;
+      }
+      if (value > best.value) best = { direct, clarify, value };
+    }
+  }
+  return { danger, veto, direct: best.direct, clarify: best.clarify };
+}
