@@ -5,7 +5,8 @@
  * case, by `_id`) and makes one upsert of idempotent operators only ($set of values derived
  * from the event, $addToSet, $max), so an update handed over twice after a crash changes
  * nothing. Nothing is taken from free text: 'relay' events are ignored entirely, and every
- * value passes through the closed code lists of classify.ts.
+ * value passes through the closed code lists of classify.ts. Of 'understood', 'clarify' and
+ * 'not_understood' only the fact is kept, as the flags freeText and notUnderstood.
  *
  * Both writers run under the pid's lock: the embedded FerretDB applies an update by reading
  * and rewriting the whole document, so the pipeline's onEvents and a counsellor's
@@ -104,6 +105,10 @@ export function createCases(cfg: CasesConfig): CaseService {
           break;
         case 'feedback': { const f = oneAllowed(FEEDBACK, e.value); if (f) u.$set.feedback = f; break; }
         case 'language': if (/^[a-z]{2}$/.test(e.lang)) u.$set.language = e.lang; break;
+        // Free text the bot tried to read: only that it happened is kept, never the words
+        // (nor the intent or candidate topics, which say what the person wrote about).
+        case 'understood': case 'clarify': u.$set.freeText = true; break;
+        case 'not_understood': u.$set.freeText = true; u.$set.notUnderstood = true; break;
         // 'relay' carries the person's words for the counsellor: never read, never stored here.
         default: break;
       }

@@ -57,6 +57,13 @@ export interface CaseDoc {
   waitBucket: number | null;
   /** The counsellor recorded at least one violence type (lets reports count "none" without $size/$cond). */
   violenceRecorded: boolean;
+  /**
+   * The person typed free text the bot tried to read at least once (engine `understood`,
+   * `clarify` or `not_understood`). Optional: rows written before these flags lack them.
+   */
+  freeText?: boolean;
+  /** At least one free-text message of the episode was not understood (engine `not_understood`). */
+  notUnderstood?: boolean;
 }
 
 const caseSchema = new Schema<CaseDoc>({
@@ -93,6 +100,8 @@ const caseSchema = new Schema<CaseDoc>({
   cancelled: { type: Boolean, default: false },
   waitBucket: { type: Number, default: null },
   violenceRecorded: { type: Boolean, default: false },
+  freeText: { type: Boolean, default: false },
+  notUnderstood: { type: Boolean, default: false },
 }, { versionKey: false });
 // One row per (pid, episode), also for rows inserted by other means than upsertCase
 // (seeding, a restore): the _id already implies it for rows written here.
@@ -143,6 +152,7 @@ export const CASE_DEFAULTS: Omit<CaseDoc, '_id' | 'caseId' | 'pid' | 'seq' | 'mo
   perpetratorRelation: null, danger: false, escalated: false, answeredByCounsellor: false, topics: [], referrals: [],
   outcome: null, feedback: null, waitSeconds: null, handlingSeconds: null, closed: false,
   queuedAt: null, claimedAt: null, abandoned: false, cancelled: false, waitBucket: null, violenceRecorded: false,
+  freeText: false, notUnderstood: false,
 };
 
 /** A MongoDB update of one case, built by the cases service. Only idempotent operators. */

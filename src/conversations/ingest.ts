@@ -10,7 +10,7 @@
 import express, { Request, Response, Router } from 'express';
 import type { ChannelAdapter, Inbound } from '../channels/types';
 import type { EngineConfig, FlowSet } from '../engine';
-import { detectDanger, emergencyReply } from '../engine';
+import { dangerOf, emergencyReply } from '../engine';
 import { log } from '../observability/log';
 import { metrics } from '../observability/metrics';
 import { toOutbound } from './outbound';
@@ -34,11 +34,11 @@ export async function receiveOrFallback(ingest: Ingest, adapter: ChannelAdapter,
   try {
     return await ingest.pipeline.receive(inbound);
   } catch (err) {
-    const danger = inbound.text ? detectDanger(ingest.flows.danger, inbound.text) : { danger: false };
+    const danger = inbound.text ? dangerOf(ingest.flows.nlu, ingest.flows.danger, inbound.text) : { danger: false, kind: 'self' as const };
     log.error('could not record update; channel will redeliver', { channel: inbound.channel, danger: danger.danger, err });
     if (danger.danger) {
       metrics.danger.inc({ channel: inbound.channel });
-      const reply = emergencyReply(ingest.flows, ingest.engineConfig.defaultLang, ingest.engineConfig);
+      const reply = emergencyReply(ingest.flows, ingest.engineConfig.defaultLang, ingest.engineConfig, danger.kind);
       await adapter.send(inbound.channelUserId, toOutbound(reply)).catch((e) => log.error('emergency fallback send failed', { channel: inbound.channel, err: e }));
     }
     throw err;

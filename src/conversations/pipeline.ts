@@ -23,7 +23,7 @@
  */
 import type { Inbound } from '../channels/types';
 import type { ConversationState, EngineConfig, EngineEvent, FlowSet, Reply, StepResult } from '../engine';
-import { detectDanger, emergencyReply, initialState, step, text } from '../engine';
+import { dangerOf, emergencyReply, initialState, step, text } from '../engine';
 import { log } from '../observability/log';
 import { metrics } from '../observability/metrics';
 import type { Outbox, OutboxItem } from '../outbox';
@@ -272,7 +272,7 @@ export class ConversationPipeline {
     const blocked = conv.blockedUntil && conv.blockedUntil.getTime() > inbound.at.getTime();
     const replies = blocked ? result.replies.filter((r) => r.emergency) : result.replies;
     const finalReplies = blocked && replies.length === 0 ? [emergencyOnly(flows, result.state.lang, engineConfig)] : replies;
-    for (const e of result.events) this.countEvent(e, inbound.channel);
+    for (const e of result.events) this.countEvent(e, inbound.channel, result.state.lang);
     return {
       state: result.state,
       deletes: system !== null,
@@ -303,19 +303,22 @@ export class ConversationPipeline {
       return offerDeletion(flows, inbound.channel, base.lang, step(flows, base, input, inbound.at.getTime(), engineConfig));
     } catch (err) {
       log.error('engine step failed; fallback reply sent', { pid: this.pidOf(inbound), err });
-      const danger = inbound.text ? detectDanger(flows.danger, inbound.text).danger : false;
+      const { danger, kind } = inbound.text ? dangerOf(flows.nlu, flows.danger, inbound.text) : { danger: false, kind: 'self' as const };
       const apology: Reply = { key: 'system.error', text: text(flows, base.lang, 'system.error'), options: [{ label: text(flows, base.lang, 'system.menu'), payload: 'menu' }] };
-      const emergency = emergencyReply(flows, base.lang, engineConfig);
+      const emergency = emergencyReply(flows, base.lang, engineConfig, kind);
       return {
         state: { ...base, lastActivityAt: inbound.at.getTime() },
         replies: danger ? [emergency, apology] : [apology],
-        events: [{ type: 'error', code: 'engine_exception' }, ...(danger ? [{ type: 'danger' as const, rule: 'fallback', kind: 'self' as const }] : [])],
+        events: [{ type: 'error', code: 'engine_exception' }, ...(danger ? [{ type: 'danger' as const, rule: 'fallback', kind }] : [])],
       };
     }
   }
 
-  private countEvent(e: EngineEvent, channel: Inbound['channel']): void {
+  private countEvent(e: EngineEvent, channel: Inbound['channel'], lang: string): void {
     if (e.type === 'danger') metrics.danger.inc({ channel });
+    // Counted, never kept: which words were not understood is never stored (DESIGN rule 2).
+    if (e.type === 'not_understood') metrics.notUnderstood.inc({ channel, lang });
+    if (e.type === 'clarify') metrics.clarify.inc({ channel, lang });
     if (e.type === 'handoff_requested') metrics.handoffRequests.inc({ channel });
   }
 

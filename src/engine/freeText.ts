@@ -72,11 +72,12 @@ export function routeByMeaning(ctx: Ctx, typed: string, atRest: boolean, chooseP
 
   // "nhà tạm lánh ở Đà Nẵng": the services there, at once.
   if (province && (intent === FIND_HELP_TOPIC || u.band !== 'direct' || intent === null)) {
-    ctx.events.push({ type: 'topic', topic: FIND_HELP_TOPIC });
+    ctx.events.push({ type: 'understood', intent: FIND_HELP_TOPIC }, { type: 'topic', topic: FIND_HELP_TOPIC });
     chooseProvince(province.code);
     return true;
   }
   if (u.band === 'direct' && intent === ctx.flows.nlu.config.greeting) {
+    ctx.events.push({ type: 'understood', intent });
     goTo(ctx, NODES.mainMenu, false);
     return true;
   }
@@ -85,6 +86,7 @@ export function routeByMeaning(ctx: Ctx, typed: string, atRest: boolean, chooseP
       ctx.state.vars.province = province.code;
       ctx.events.push({ type: 'province', province: province.code });
     }
+    ctx.events.push({ type: 'understood', intent });
     childLine(ctx, intent);
     return goToTopic(ctx, intent);
   }

@@ -66,6 +66,8 @@ export type EngineEvent =
   | { type: 'language'; lang: string }
   | { type: 'exit' }
   | { type: 'error'; code: string }
+  /** Free text understood and answered by its meaning (a topic page, a greeting). */
+  | { type: 'understood'; intent: string }
   /** Free text the bot could not place: acknowledged, menu and counsellor offered (counted, never stored). */
   | { type: 'not_understood' }
   /** Free text with two or three likely meanings: a clarifying question was asked. */

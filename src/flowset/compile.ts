@@ -13,7 +13,7 @@ import type { Issue } from './issues';
 import { buildNluCached, parseNlu } from './nlu';
 
 /** Used only when config.yaml is broken (an error is reported, so the server will not start). */
-const FALLBACK_NLU_CONFIG = { version: 1 as const, dangerIntents: {}, noTopic: [], greeting: 'greeting', thresholds: { danger: 1, veto: 0, direct: 1, clarify: 1 } };
+const FALLBACK_NLU_CONFIG = { version: 1 as const, dangerIntents: {}, noTopic: [], greeting: 'greeting', thresholds: { danger: 1, strong: 0, contextual: 0, direct: 1, clarify: 1 } };
 
 /** One parsed file. `data` is whatever the YAML parser produced. */
 export interface Source {

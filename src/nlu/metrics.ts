@@ -42,12 +42,15 @@ export function confusionText(pairs: Array<[string, string]>): string {
   return [head, ...rows].join('\n');
 }
 
-/** Danger recall and false-alarm rate at a model threshold (lexicon included, with its veto). */
-export function dangerAt(scored: Scored[], config: NluConfig, t: number, veto: number): { recall: number; falseAlarms: number } {
+/** The danger thresholds (model alone, after a strong rule, after a contextual rule). */
+export type DangerBars = Pick<NluConfig['thresholds'], 'danger' | 'strong' | 'contextual'>;
+
+/** Danger recall and false-alarm rate with the given bars. */
+export function dangerAt(scored: Scored[], config: NluConfig, bars: DangerBars): { recall: number; falseAlarms: number } {
   let tp = 0, p = 0, fa = 0, n = 0;
   for (const s of scored) {
-    const lexicon = s.rule.danger && !(s.rule.contextual && s.u.dangerScore < veto);
-    const said = lexicon || s.u.dangerScore >= t;
+    const bar = s.rule.danger ? (s.rule.contextual ? bars.contextual : bars.strong) : 1;
+    const said = (s.rule.danger && s.u.dangerScore >= bar) || s.u.dangerScore >= bars.danger;
     if (config.dangerIntents[s.intent] !== undefined) { p++; if (said) tp++; } else { n++; if (said) fa++; }
   }
   return { recall: p ? tp / p : 0, falseAlarms: n ? fa / n : 0 };
@@ -55,17 +58,23 @@ export function dangerAt(scored: Scored[], config: NluConfig, t: number, veto: n
 
 /**
  * Thresholds from cross-validation:
- * - danger: the highest model threshold whose recall (with the lexicon) reaches `targetRecall`;
- * - veto: the highest veto that keeps that recall;
+ * - danger bars: of those whose recall (with the lexicon) reaches `targetRecall`, the one
+ *   with the fewest false alarms (ties: the higher bars);
  * - direct/clarify: a wrong page costs three times a clarifying question, a question that
  *   offers the right topic is worth half a right page, the menu is worth nothing.
  */
 export function chooseThresholds(scored: Scored[], config: NluConfig, targetRecall = 0.97): NluConfig['thresholds'] {
   const grid = Array.from({ length: 19 }, (_v, i) => Math.round((0.05 + i * 0.05) * 100) / 100);
-  let danger = 0.05;
-  for (const t of grid) if (dangerAt(scored, config, t, 0).recall >= targetRecall) danger = t;
-  let veto = 0;
-  for (const v of [0, 0.02, 0.05, 0.08, 0.1, 0.15, 0.2, 0.25, 0.3]) if (v <= danger && dangerAt(scored, config, danger, v).recall >= targetRecall) veto = v;
+  let bars: DangerBars = { danger: 0.05, strong: 0, contextual: 0 };
+  let fewest = Infinity;
+  for (const danger of grid) {
+    for (const strong of [0, 0.01, 0.02, 0.03, 0.05, 0.08]) {
+      for (const contextual of [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4].filter((c) => c <= danger)) {
+        const r = dangerAt(scored, config, { danger, strong, contextual });
+        if (r.recall >= targetRecall && r.falseAlarms <= fewest) { fewest = r.falseAlarms; bars = { danger, strong, contextual }; }
+      }
+    }
+  }
   const topical = scored.filter((s) => config.dangerIntents[s.intent] === undefined && !config.noTopic.includes(s.intent));
   let best = { direct: 0.5, clarify: 0.2, value: -Infinity };
   for (const direct of grid) {
@@ -78,5 +87,5 @@ export function chooseThresholds(scored: Scored[], config: NluConfig, targetReca
       if (value > best.value) best = { direct, clarify, value };
     }
   }
-  return { danger, veto, direct: best.direct, clarify: best.clarify };
+  return { ...bars, direct: best.direct, clarify: best.clarify };
 }

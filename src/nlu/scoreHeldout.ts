@@ -7,7 +7,7 @@ import { firstMessage, type FirstMessage } from './firstMessage';
 import type { HeldoutFile, HeldoutItem } from './heldout';
 
 /** One held-out message and what the bot did. */
-export interface HeldoutResult { lang: string; item: HeldoutItem; got: FirstMessage; ok: boolean; why: string }
+export interface HeldoutResult { set: string; lang: string; item: HeldoutItem; got: FirstMessage; ok: boolean; why: string }
 
 /** The held-out figures (0..1) with the counts behind them. */
 export interface HeldoutFigures {
@@ -34,10 +34,10 @@ function judge(item: HeldoutItem, got: FirstMessage): { ok: boolean; why: string
 }
 
 /** Run every held-out message through the bot. */
-export function runHeldout(flows: FlowSet, files: HeldoutFile[]): HeldoutResult[] {
+export function runHeldout(flows: FlowSet, files: Array<HeldoutFile & { name: string }>): HeldoutResult[] {
   return files.flatMap((f) => f.items.map((item) => {
     const got = firstMessage(flows, item.text);
-    return { lang: f.lang, item, got, ...judge(item, got) };
+    return { set: f.name, lang: f.lang, item, got, ...judge(item, got) };
   }));
 }
 

@@ -18,6 +18,14 @@ export const metrics = {
   outboundFailures: counter('gbv_outbound_failures_total', 'Replies that failed to send (each failed attempt), by channel'),
   deadLetters: counter('gbv_outbound_dead_letters_total', 'Replies given up after the last attempt, by channel'),
   duplicates: counter('gbv_duplicate_updates_total', 'Redelivered updates answered once, by channel'),
+  notUnderstood: new client.Counter({
+    name: 'gbv_not_understood_total', help: 'Free-text messages the bot could not place (menu and counsellor offered), by channel and language',
+    labelNames: ['channel', 'lang'] as const, registers: [registry],
+  }),
+  clarify: new client.Counter({
+    name: 'gbv_clarify_total', help: 'Free-text messages answered with a clarifying question, by channel and language',
+    labelNames: ['channel', 'lang'] as const, registers: [registry],
+  }),
   replyLatency: new client.Histogram({
     name: 'gbv_reply_latency_seconds', help: 'Time from receiving an update to the reply being sent',
     labelNames: ['channel'] as const, buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],

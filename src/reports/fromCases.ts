@@ -30,7 +30,7 @@ export function reportPipelines(months: string[], filters: ReportFilters): Recor
   return {
     place: [m, group({ channel: '$channel', province: '$province' })],
     person: [m, group({ role: '$role', ageGroup: '$ageGroup', gender: '$gender' })],
-    flags: [m, group({ returning: '$returning', danger: '$danger', escalated: '$escalated', answered: '$answeredByCounsellor', abandoned: '$abandoned', vr: '$violenceRecorded' })],
+    flags: [m, group({ returning: '$returning', danger: '$danger', escalated: '$escalated', answered: '$answeredByCounsellor', abandoned: '$abandoned', vr: '$violenceRecorded', ft: '$freeText', nu: '$notUnderstood' })],
     result: [m, group({ outcome: '$outcome', fb: '$feedback' })],
     wait: [matchStage(months, filters, { answeredByCounsellor: true, waitBucket: { $ne: null } }), group('$waitBucket')],
     vt: [m, { $unwind: '$violenceTypes' }, group('$violenceTypes')],
@@ -61,6 +61,8 @@ export async function buildReportFromCases(period: Period, filters: ReportFilter
     if (k.escalated === true) t.totals.escalated += n;
     if (k.answered === true) t.totals.answeredByCounsellor += n;
     if (k.abandoned === true) t.totals.abandoned += n;
+    if (k.ft === true) t.totals.freeText += n;
+    if (k.nu === true) t.totals.notUnderstood += n;
     if (k.vr !== true) t.add('violenceType', null, n);
   }
   for (const { _id: k, n } of place) { t.add('channel', k.channel, n); t.add('province', k.province, n); }

@@ -14,6 +14,8 @@ export const TOTAL_TITLES: Record<string, string> = {
   escalated: 'Ca chuyển tư vấn viên', answeredByCounsellor: 'Ca được tư vấn viên trả lời', abandoned: 'Chuyển tiếp bị bỏ dở',
   answeredShare: 'Tỉ lệ được tư vấn viên trả lời (%)', waitMedian: 'Thời gian chờ trung vị (giây)',
   waitP90: 'Thời gian chờ phân vị 90 (giây)', waitSamples: 'Số ca có thời gian chờ',
+  // en: "Cases with free text", "Cases with a message not understood", "Not-understood share (%)".
+  freeText: 'Ca có tin nhắn tự do', notUnderstood: 'Ca bot chưa hiểu tin nhắn', notUnderstoodShare: 'Tỉ lệ chưa hiểu (%)',
 };
 
 const CODE_LABELS: Record<string, string> = {

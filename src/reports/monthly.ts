@@ -43,6 +43,10 @@ export interface RawReport {
   totals: {
     cases: number; newPersons: number; returningPersons: number; danger: number;
     escalated: number; answeredByCounsellor: number; abandoned: number;
+    /** Cases where the person typed free text the bot tried to read (understood, clarified or not). */
+    freeText: number;
+    /** Cases with at least one free-text message the bot did not understand (a subset of freeText). */
+    notUnderstood: number;
   };
   /** Waits (seconds) of answered handoffs as value → count, and nearest-rank percentiles. */
   wait: { samples: number; median: number | null; p90: number | null; buckets: WaitBucket[] };

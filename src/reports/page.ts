@@ -53,6 +53,7 @@ export function renderPage(p: PageInput): string {
       [TOTAL_TITLES.danger!, t.danger], [TOTAL_TITLES.escalated!, t.escalated], [TOTAL_TITLES.answeredByCounsellor!, t.answeredByCounsellor],
       [TOTAL_TITLES.answeredShare!, r.answeredShare], [TOTAL_TITLES.abandoned!, t.abandoned], [TOTAL_TITLES.waitSamples!, r.wait.samples],
       [TOTAL_TITLES.waitMedian!, r.wait.median], [TOTAL_TITLES.waitP90!, r.wait.p90],
+      [TOTAL_TITLES.freeText!, t.freeText], [TOTAL_TITLES.notUnderstood!, t.notUnderstood], [TOTAL_TITLES.notUnderstoodShare!, r.notUnderstoodShare],
     ];
     body.push('<section><h2>Số liệu chính</h2><table>'
       + rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td class="num">${esc(fmt(v))}</td></tr>`).join('') + '</table></section>');

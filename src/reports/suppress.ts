@@ -9,7 +9,8 @@
  *    non-zero cell is hidden too and shown as "x", so the suppressed cell cannot be
  *    recovered as total minus the others.
  * 3. Wait percentiles need at least K answered handoffs; the answered share needs neither
- *    answered nor unanswered to be suppressed.
+ *    answered nor unanswered to be suppressed, the not-understood share neither
+ *    not-understood nor the rest of the free-text cases.
  */
 import type { Dimension, RawCell, RawReport } from './monthly';
 
@@ -28,10 +29,12 @@ export interface SuppressedReport {
   minCell: number;
   totals: {
     cases: Cell; newPersons: Cell; returningPersons: Cell; danger: Cell;
-    escalated: Cell; answeredByCounsellor: Cell; abandoned: Cell;
+    escalated: Cell; answeredByCounsellor: Cell; abandoned: Cell; freeText: Cell; notUnderstood: Cell;
   };
   /** Percent of escalations answered by a counsellor (integer), or null when hidden/undefined. */
   answeredShare: number | null;
+  /** Percent of free-text cases with a message not understood (integer), or null when hidden or no free text. */
+  notUnderstoodShare: number | null;
   wait: { samples: Cell; median: number | null; p90: number | null };
   dims: Record<Dimension, { code: string; count: Cell }[]>;
   trend: { code: string; count: Cell }[];
@@ -71,6 +74,14 @@ export function suppressReport(r: RawReport, k: number): SuppressedReport {
   const escalated = flagCell(t.escalated, t.cases, k);
   const answered = typeof escalated === 'number' ? handled[0]!.count : (t.answeredByCounsellor === 0 ? 0 : SECONDARY);
   const shareShown = t.escalated > 0 && typeof escalated === 'number' && handled.every((c) => typeof c.count === 'number');
+  // Snapshots made before the free-text figures existed have none: counted as 0.
+  const ft = t.freeText ?? 0;
+  const nu = t.notUnderstood ?? 0;
+  const read = suppressCells([{ code: 'not_understood', count: nu }, { code: 'understood', count: ft - nu }], k);
+  const freeText = flagCell(ft, t.cases, k);
+  // As answered within escalated: when the free-text total is hidden, so is its part.
+  const notUnderstood = typeof freeText === 'number' ? read[0]!.count : (nu === 0 ? 0 : SECONDARY);
+  const nuShareShown = ft > 0 && typeof freeText === 'number' && read.every((c) => typeof c.count === 'number');
   const enough = r.wait.samples >= k;
   return {
     kind: r.kind, period: r.period, months: r.months, filters: r.filters, generatedAt: r.generatedAt, minCell: k,
@@ -82,8 +93,11 @@ export function suppressReport(r: RawReport, k: number): SuppressedReport {
       escalated,
       answeredByCounsellor: answered,
       abandoned: flagCell(t.abandoned, t.escalated, k),
+      freeText,
+      notUnderstood,
     },
     answeredShare: shareShown ? Math.round((100 * t.answeredByCounsellor) / t.escalated) : null,
+    notUnderstoodShare: nuShareShown ? Math.round((100 * nu) / ft) : null,
     wait: { samples: suppressCount(r.wait.samples, k), median: enough ? r.wait.median : null, p90: enough ? r.wait.p90 : null },
     dims: Object.fromEntries(Object.entries(r.dims).map(([d, cells]) => [d, suppressCells(cells, k)])) as SuppressedReport['dims'],
     trend: r.trend.map((c) => ({ code: c.code, count: suppressCount(c.count, k) })),

@@ -49,7 +49,9 @@ export function percentileFromBuckets(buckets: WaitBucket[], p: number): number 
 
 /** Exact counts of one report, filled in by a builder. */
 export class Tally {
-  readonly totals: RawReport['totals'] = { cases: 0, newPersons: 0, returningPersons: 0, danger: 0, escalated: 0, answeredByCounsellor: 0, abandoned: 0 };
+  readonly totals: RawReport['totals'] = {
+    cases: 0, newPersons: 0, returningPersons: 0, danger: 0, escalated: 0, answeredByCounsellor: 0, abandoned: 0, freeText: 0, notUnderstood: 0,
+  };
   private readonly dims = new Map<Dimension, Map<string, number>>(DIMENSIONS.map((d) => [d, new Map(CODES[d].map((c) => [c, 0]))]));
   private readonly waits = new Map<number, number>();
   private readonly months = new Map<string, number>();

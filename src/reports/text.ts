@@ -10,6 +10,7 @@ export function toText(r: SuppressedReport): string {
   out.push(`Lập lúc ${r.generatedAt}`, '');
   for (const [k, v] of Object.entries(r.totals)) line(TOTAL_TITLES[k] ?? k, v);
   line(TOTAL_TITLES.answeredShare!, r.answeredShare);
+  line(TOTAL_TITLES.notUnderstoodShare!, r.notUnderstoodShare);
   line(TOTAL_TITLES.waitSamples!, r.wait.samples);
   line(TOTAL_TITLES.waitMedian!, r.wait.median);
   line(TOTAL_TITLES.waitP90!, r.wait.p90);

@@ -33,8 +33,10 @@ export const NluConfigSchema = z.object({
   thresholds: z.object({
     /** The model alone raises danger at or above this danger score (the lexicon always can). */
     danger: z.number().min(0).max(1),
-    /** Below this danger score a contextual lexicon rule stands down (strong rules never do). */
-    veto: z.number().min(0).max(1),
+    /** A strong lexicon rule (weapon, threat, cry for help, suicide) raises danger from this model score up. */
+    strong: z.number().min(0).max(1),
+    /** A contextual lexicon rule ("bị đánh" with no time cue) raises danger from this model score up. */
+    contextual: z.number().min(0).max(1),
     /** A topic at or above this confidence is where the person goes. */
     direct: z.number().min(0).max(1),
     /** Between this and `direct`: a clarifying question with the likeliest topics. */

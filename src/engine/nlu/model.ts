@@ -37,10 +37,10 @@ export interface SavedModel {
 
 /** Fixed schedule: passes over the corpus, learning rate and its decay, L2 shrinkage. */
 const ENV = (globalThis as unknown as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
-const EPOCHS = Number(ENV.NLU_EPOCHS ?? 14);
-const RATE = Number(ENV.NLU_RATE ?? 0.6);
-const DECAY = Number(ENV.NLU_DECAY ?? 0.25);
-const L2 = Number(ENV.NLU_L2 ?? 1e-5);
+const EPOCHS = Number(ENV.NLU_EPOCHS ?? 20);
+const RATE = Number(ENV.NLU_RATE ?? 5);
+const DECAY = Number(ENV.NLU_DECAY ?? 0.2);
+const L2 = Number(ENV.NLU_L2 ?? 1e-4);
 
 /** A small seeded generator (mulberry32), for a fixed visiting order. */
 function seeded(seed: number): () => number {

@@ -3,8 +3,8 @@
  * danger lexicon. Pure and cheap (well under 2 ms): features, one pass of the linear units,
  * a few lookups.
  *
- * - danger: the lexicon's rules OR the model's danger score at/above the threshold (a
- *   contextual rule stands down when the model's danger score is below `veto`); the
+ * - danger: the model's danger score at/above `danger`, or a lexicon rule with a score at/above
+ *   the lower bar of its kind (`strong`, near zero, or `contextual`); the
  *   kind (self, child, other, selfharm) comes from the model's strongest danger intent,
  *   a suicide rule, or a stated age under 18;
  * - topic: the likeliest non-danger intent, with its confidence (its probability among the
@@ -67,11 +67,13 @@ export function understand(nlu: Nlu, lexicon: DangerLexicon, text: string): Unde
   }
   topics.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 
-  // A contextual rule ("bị đánh" with no time cue) stands down when the model is sure the
-  // message is not danger (a question about the law, a witness asking how to help, a past
-  // event); rules for weapons, threats, cries for help, suicide… always stand.
+  // The lexicon lowers the bar: a strong rule (weapons, threats, cries for help, suicide…)
+  // raises danger unless the model is all but sure it is not (a question about the law, an
+  // idiom); a contextual rule ("bị đánh" with no time cue) needs some agreement from the
+  // model, so that past events and a witness asking how to help are not alarms.
   const found = detectDanger(lexicon, text);
-  const rule = found.danger && found.contextual && dangerScore < thresholds.veto ? { danger: false } : found;
+  const bar = found.danger ? (found.contextual ? thresholds.contextual : thresholds.strong) : 1;
+  const rule = found.danger && dangerScore >= bar ? found : { danger: false as const };
   const modelDanger = dangerScore >= thresholds.danger;
   const danger = rule.danger || modelDanger;
   let dangerKind: DangerKind | null = null;
@@ -93,4 +95,17 @@ export function understand(nlu: Nlu, lexicon: DangerLexicon, text: string): Unde
     danger, dangerKind, dangerRule: rule.danger ? rule.rule ?? 'unknown' : modelDanger ? 'model' : null, dangerScore,
     intent, confidence, band, candidates, age, child, relation,
   };
+}
+
+/**
+ * Danger and its kind for the paths that must not fail (the database is down, the engine
+ * threw): understanding if it works, else the lexicon alone.
+ */
+export function dangerOf(nlu: Nlu, lexicon: DangerLexicon, text: string): { danger: boolean; kind: DangerKind } {
+  try {
+    const u = understand(nlu, lexicon, text);
+    return { danger: u.danger, kind: u.dangerKind ?? 'self' };
+  } catch {
+    return { danger: detectDanger(lexicon, text).danger, kind: 'self' };
+  }
 }

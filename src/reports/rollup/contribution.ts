@@ -4,7 +4,7 @@
  * **counter keys** there, exactly the figures buildReportFromCases would count it in:
  *
  *   { cell: '["2026-03","telegram","ha-noi"]',
- *     keys: ['answered', 'cases', 'danger', 'escalated', 'new', 'ageGroup:18_29', 'contextFlag:intimate_partner_family',
+ *     keys: ['answered', 'cases', 'danger', 'escalated', 'freeText', 'new', 'ageGroup:18_29', 'contextFlag:intimate_partner_family',
  *            'feedback:none', 'gender:female', 'outcome:referred', 'referral:police', 'role:affected',
  *            'violenceType:physical_assault', 'wait:60'] }
  *
@@ -60,6 +60,8 @@ export function contributionOf(doc: object): Contribution {
   if (c.escalated === true) keys.push('escalated');
   if (c.answeredByCounsellor === true) keys.push('answered');
   if (c.abandoned === true) keys.push('abandoned');
+  if (c.freeText === true) keys.push('freeText');
+  if (c.notUnderstood === true) keys.push('notUnderstood');
   if (c.violenceRecorded !== true) keys.push(counterKey('violenceType', 'none'));
   for (const [dim, field] of SINGLE) keys.push(counterKey(dim, codeOf(dim, c[field])));
   for (const [dim, field] of LISTS) for (const v of unwound(c[field])) keys.push(counterKey(dim, codeOf(dim, v)));

@@ -27,6 +27,8 @@ export async function tallyRollup(t: Tally, months: readonly string[], trend: re
     totals.escalated += n.escalated ?? 0;
     totals.answeredByCounsellor += n.answered ?? 0;
     totals.abandoned += n.abandoned ?? 0;
+    totals.freeText += n.freeText ?? 0;
+    totals.notUnderstood += n.notUnderstood ?? 0;
     t.add('channel', cell.channel, n.cases ?? 0);
     t.add('province', cell.province, n.cases ?? 0);
     for (const [key, count] of Object.entries(n)) {

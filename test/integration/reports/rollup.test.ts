@@ -67,8 +67,12 @@ describe('report rollup', () => {
   });
 
   it('follows counted cases that change province, channel, outcome and feedback, and new episodes', async () => {
-    // A web chat case without a province (counted under "unknown") gives one: it moves cell.
-    await cases.onEvents(ctx('pidC0', 'webchat', '2026-03-09T04:00:00Z'), [{ type: 'province', province: 'da-nang' }]);
+    // A web chat case without a province (counted under "unknown") gives one: it moves cell, and
+    // now has a message the bot did not understand.
+    await cases.onEvents(ctx('pidC0', 'webchat', '2026-03-09T04:00:00Z'), [{ type: 'not_understood' }, { type: 'province', province: 'da-nang' }]);
+    // Counted cases get free text: a first one (understood), and one not understood after one understood.
+    await cases.onEvents(ctx('pidB4', 'zalo', '2026-03-07T03:05:00Z'), [{ type: 'understood', intent: 'rights_law' }]);
+    await cases.onEvents(ctx('pidB2', 'zalo', '2026-03-07T03:06:00Z'), [{ type: 'not_understood' }]);
     // A case the handoff creates before any event is counted on channel "unknown" first …
     await cases.recordHandoff('pidQ', { type: 'queued', at: new Date('2026-03-12T03:00:00Z'), danger: true });
     await expectExact();
@@ -90,6 +94,7 @@ describe('report rollup', () => {
     const march = await buildReport(parsePeriod('2026-03')!);
     expect(march.dims.channel.find((c) => c.code === 'unknown')).toBeUndefined();
     expect(march.dims.province.find((c) => c.code === 'da-nang')?.count).toBe(2);
+    expect(march.totals).toMatchObject({ freeText: 12, notUnderstood: 5 });
     expect((await buildReport(parsePeriod('2026-04')!)).totals).toMatchObject({ cases: 2, returningPersons: 1 });
   });
 

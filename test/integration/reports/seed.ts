@@ -27,12 +27,12 @@ async function send(cases: CaseService, c: EventContext, events: EngineEvent[], 
 /** Seed the dataset. */
 export async function seedCases(cases: CaseService): Promise<void> {
   const base = Date.parse('2026-03-02T03:00:00Z');
-  // A: 6 Telegram cases, Hà Nội, in danger, answered by a counsellor after 60..360 s, closed with a disposition.
+  // A: 6 Telegram cases, Hà Nội, in danger (typed, and understood), answered by a counsellor after 60..360 s, closed with a disposition.
   for (let i = 0; i < 6; i++) {
     const pid = `pidA${i}`;
     const t0 = new Date(base + i * 10 * MIN);
     const twice = i === 0;
-    await send(cases, ctx(pid, 'telegram', t0), [{ type: 'danger', rule: 'vi.weapon', kind: 'self' }], twice);
+    await send(cases, ctx(pid, 'telegram', t0), [{ type: 'danger', rule: 'vi.weapon', kind: 'self' }, { type: 'understood', intent: 'danger' }], twice);
     await send(cases, ctx(pid, 'telegram', new Date(t0.getTime() + MIN)), [
       { type: 'topic', topic: 'counsellor' },
       { type: 'answer', name: 'role', value: 'self' },
@@ -58,15 +58,18 @@ export async function seedCases(cases: CaseService): Promise<void> {
   }
   // A0 writes again 3 days later: same episode (no new case).
   await send(cases, ctx('pidA0', 'telegram', new Date(base + 3 * DAY)), [{ type: 'topic', topic: 'rights_law' }]);
-  // A0 comes back 18 days later: a new episode of a returning person, with a referral list in Hà Nội.
+  // A0 comes back 18 days later: a new episode of a returning person, with a referral list in Hà Nội,
+  // and first a message the bot could not place.
   await send(cases, ctx('pidA0', 'telegram', new Date(base + 18 * DAY)), [
-    { type: 'topic', topic: 'find_help' }, { type: 'referral', province: 'ha-noi', categories: ['police', 'shelter'] },
+    { type: 'not_understood' }, { type: 'topic', topic: 'find_help' }, { type: 'referral', province: 'ha-noi', categories: ['police', 'shelter'] },
   ]);
   // B: 5 Zalo cases helping someone in TP Hồ Chí Minh; legal information, a referral, feedback.
+  // B0 and B1 first typed something not understood, B2 something that needed a clarifying question.
+  const typed: EngineEvent[][] = [[{ type: 'not_understood' }], [{ type: 'not_understood' }], [{ type: 'clarify', topics: ['rights_law', 'find_help'] }], [], []];
   for (let i = 0; i < 5; i++) {
     const pid = `pidB${i}`;
     const t0 = new Date(base + 5 * DAY + i * MIN);
-    await send(cases, ctx(pid, 'zalo', t0), [{ type: 'topic', topic: 'helping_others' }, { type: 'answer', name: 'role', value: 'helping_other' }]);
+    await send(cases, ctx(pid, 'zalo', t0), [...typed[i]!, { type: 'topic', topic: 'helping_others' }, { type: 'answer', name: 'role', value: 'helping_other' }]);
     await send(cases, ctx(pid, 'zalo', new Date(t0.getTime() + MIN)), [
       { type: 'answer', name: 'ageGroup', value: '30_49' }, { type: 'topic', topic: 'rights_law' },
       { type: 'referral', province: 'ho-chi-minh', categories: ['legal_aid', 'not_a_category'] },
@@ -84,7 +87,7 @@ export async function seedCases(cases: CaseService): Promise<void> {
   // E: 00:30 on 1 March in Viet Nam (still February in UTC): counted in March.
   await send(cases, ctx('pidE', 'webchat', new Date('2026-02-28T17:30:00Z')), [{ type: 'topic', topic: 'is_violence' }, { type: 'exit' }]);
   // Outside March: 01:00 on 1 April in Viet Nam; December 2025 (in the trend); March 2025 (outside the trend).
-  await send(cases, ctx('pidF', 'telegram', new Date('2026-03-31T18:00:00Z')), [{ type: 'topic', topic: 'main' }]);
-  await send(cases, ctx('pidG', 'zalo', new Date('2025-12-15T03:00:00Z')), []);
+  await send(cases, ctx('pidF', 'telegram', new Date('2026-03-31T18:00:00Z')), [{ type: 'not_understood' }, { type: 'topic', topic: 'main' }]);
+  await send(cases, ctx('pidG', 'zalo', new Date('2025-12-15T03:00:00Z')), [{ type: 'understood', intent: 'greeting' }]);
   await send(cases, ctx('pidH', 'zalo', new Date('2025-03-15T03:00:00Z')), []);
 }

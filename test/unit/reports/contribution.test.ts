@@ -7,11 +7,12 @@ describe('case contribution to the rollup', () => {
       month: '2026-03', channel: 'telegram', province: 'ha-noi', returning: false, danger: true, escalated: true, answeredByCounsellor: true,
       abandoned: false, violenceRecorded: true, role: 'affected', ageGroup: '18_29', gender: 'female', outcome: 'referred', feedback: null,
       violenceTypes: ['physical_assault'], contextFlags: ['intimate_partner_family'], referrals: ['police', 'shelter'], waitBucket: 60, topics: ['main'],
+      freeText: true, notUnderstood: true,
     });
     expect(c.cell).toBe('["2026-03","telegram","ha-noi"]');
     expect(c.keys).toEqual([
-      'ageGroup:18_29', 'answered', 'cases', 'contextFlag:intimate_partner_family', 'danger', 'escalated', 'feedback:none', 'gender:female', 'new',
-      'outcome:referred', 'referral:police', 'referral:shelter', 'role:affected', 'violenceType:physical_assault', 'wait:60',
+      'ageGroup:18_29', 'answered', 'cases', 'contextFlag:intimate_partner_family', 'danger', 'escalated', 'feedback:none', 'freeText', 'gender:female', 'new',
+      'notUnderstood', 'outcome:referred', 'referral:police', 'referral:shelter', 'role:affected', 'violenceType:physical_assault', 'wait:60',
     ]);
   });
 
@@ -19,6 +20,13 @@ describe('case contribution to the rollup', () => {
     const c = contributionOf({ month: '2026-03', channel: 'unknown', returning: true, escalated: true });
     expect(cellOf(c.cell)).toEqual({ month: '2026-03', channel: 'unknown', province: null });
     expect(c.keys).toEqual(['ageGroup:unknown', 'cases', 'escalated', 'feedback:none', 'gender:unknown', 'outcome:none', 'returning', 'role:unknown', 'violenceType:none']);
+  });
+
+  it('counts the free-text flags only when set (rows written before them lack both)', () => {
+    const flags = (doc: object) => contributionOf(doc).keys.filter((k) => k === 'freeText' || k === 'notUnderstood');
+    expect(flags({ freeText: true, notUnderstood: false })).toEqual(['freeText']);
+    expect(flags({ freeText: false, notUnderstood: false })).toEqual([]);
+    expect(flags({})).toEqual([]);
   });
 
   it('counts a wait only for answered handoffs, and a repeated list value twice (as $unwind does)', () => {

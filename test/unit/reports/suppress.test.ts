@@ -61,7 +61,9 @@ function raw(over: Partial<RawReport['totals']> = {}, pairs: [number, number][] 
   const samples = waits.reduce((s, b) => s + b.count, 0);
   return {
     kind: 'month', period: '2026-03', months: ['2026-03'], filters: {}, generatedAt: '2026-04-01T00:00:00.000Z',
-    totals: { cases: 50, newPersons: 47, returningPersons: 3, danger: 48, escalated: 20, answeredByCounsellor: 18, abandoned: 2, ...over },
+    totals: {
+      cases: 50, newPersons: 47, returningPersons: 3, danger: 48, escalated: 20, answeredByCounsellor: 18, abandoned: 2, freeText: 30, notUnderstood: 6, ...over,
+    },
     wait: { samples, median: percentileFromBuckets(waits, 0.5), p90: percentileFromBuckets(waits, 0.9), buckets: waits },
     dims: {
       channel: cells([['telegram', 30], ['zalo', 18], ['webchat', 2]]), province: cells([['ha-noi', 50]]), violenceType: [], contextFlag: [],
@@ -92,6 +94,33 @@ describe('suppressReport', () => {
     const few = suppressReport(raw({}, [[60, 3]]), 5);
     expect(few.wait).toEqual({ samples: '<5', median: null, p90: null });
   });
+  it('shows free-text cases against all cases, and not-understood against free-text cases, with their share', () => {
+    const ok = suppressReport(raw(), 5);
+    expect(ok.totals).toMatchObject({ freeText: 30, notUnderstood: 6 });
+    expect(ok.notUnderstoodShare).toBe(20);
+    // 3 not understood: hidden, and so is its complement (27 understood) and the share.
+    const small = suppressReport(raw({ notUnderstood: 3 }), 5);
+    expect(small.totals).toMatchObject({ freeText: 30, notUnderstood: '<5' });
+    expect(small.notUnderstoodShare).toBeNull();
+    // 47 of 50 cases with free text: the 3 without would follow by subtraction, so freeText is hidden,
+    // and its part with it.
+    const most = suppressReport(raw({ freeText: 47, notUnderstood: 10 }), 5);
+    expect(most.totals).toMatchObject({ freeText: SECONDARY, notUnderstood: SECONDARY });
+    expect(most.notUnderstoodShare).toBeNull();
+    const all = suppressReport(raw({ freeText: 10, notUnderstood: 10 }), 5);
+    expect(all.notUnderstoodShare).toBe(100);
+    const none = suppressReport(raw({ freeText: 0, notUnderstood: 0 }), 5);
+    expect(none.totals).toMatchObject({ freeText: 0, notUnderstood: 0 });
+    expect(none.notUnderstoodShare).toBeNull();
+  });
+  it('reads a snapshot made before the free-text figures as none', () => {
+    const old = raw();
+    delete (old.totals as Partial<RawReport['totals']>).freeText;
+    delete (old.totals as Partial<RawReport['totals']>).notUnderstood;
+    const s = suppressReport(old, 5);
+    expect(s.totals).toMatchObject({ freeText: 0, notUnderstood: 0 });
+    expect(s.notUnderstoodShare).toBeNull();
+  });
 });
 
 describe('CSV', () => {
@@ -105,6 +134,9 @@ describe('CSV', () => {
     expect(csv).toContain('"<5"'.replace(/"/g, '') );
     expect(csv.split('\r\n')[0]).toBe(`${BOM}muc,ma,nhan,so_lieu`);
     expect(csv).toMatch(/^tong,cases,Tổng số ca,50$/m);
+    expect(csv).toMatch(/^tong,freeText,Ca có tin nhắn tự do,30$/m);
+    expect(csv).toMatch(/^tong,notUnderstood,Ca bot chưa hiểu tin nhắn,6$/m);
+    expect(csv).toMatch(/^tong,notUnderstoodShare,Tỉ lệ chưa hiểu \(%\),20$/m);
   });
   it('quotes fields with commas', () => {
     const csv = toCsv(suppressReport(raw(), 5));
