@@ -17,6 +17,8 @@ import { HeldoutFileSchema } from '../nlu/heldout';
 import { chooseThresholds, confusionText, dangerAt, perIntent, predicted } from '../nlu/metrics';
 import { heldoutFigures, runHeldout } from '../nlu/scoreHeldout';
 import { NLU_TARGETS } from '../nlu/targets';
+import { findLeaks } from '../nlu/leaks';
+import { fold } from '../engine';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -54,6 +56,11 @@ function main(): void {
   const dir = path.join(root, 'content/nlu/heldout');
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()
     .map((f) => ({ ...HeldoutFileSchema.parse(YAML.parse(fs.readFileSync(path.join(dir, f), 'utf8'))), name: f.replace(/\.yaml$/, '') }));
+  const leaks = findLeaks(corpus, files).filter((l) => fold(l.example).split(' ').length >= 3);
+  if (leaks.length) {
+    console.log(`\n## ${leaks.length} training example(s) nearly equal to held-out messages (remove them from the corpus):`);
+    for (const l of leaks) console.log(`  ${l.intent}: ${l.example}`);
+  }
   const results = runHeldout(flows, files);
   console.log('\n# Held-out messages (never trained on), typed as the first message at the main menu');
   let pass = true;

@@ -102,7 +102,7 @@ export function buildDangerLexicon(files: DangerFile[]): DangerLexicon {
  * Is this message an immediate danger? Returns the id of the first matching rule.
  * @example detectDanger(lex, "ck e cam dao doi giet e") → { danger: true, rule: 'vi.weapon' }
  */
-export function detectDanger(lex: DangerLexicon, text: string): { danger: boolean; rule?: string; contextual?: boolean } {
+export function detectDanger(lex: DangerLexicon, text: string): { danger: boolean; rule?: string; contextual?: boolean; framed?: boolean } {
   for (const lang of lex.languages) {
     const normalized = normalizeWithAbbreviations(text, lang.abbreviations);
     if (normalized === '') continue;
@@ -113,7 +113,7 @@ export function detectDanger(lex: DangerLexicon, text: string): { danger: boolea
       if (rule.contextual && framed) continue;
       if (!rule.re.test(cleaned)) continue;
       if (rule.unless?.test(cleaned)) continue;
-      return { danger: true, rule: rule.id, contextual: rule.contextual };
+      return { danger: true, rule: rule.id, contextual: rule.contextual, framed };
     }
   }
   return { danger: false };

@@ -13,7 +13,7 @@ export interface Scored {
   intent: string;
   u: Understanding;
   /** The lexicon alone (before the model's veto), so thresholds can be tried again. */
-  rule: { danger: boolean; contextual?: boolean };
+  rule: { danger: boolean; contextual?: boolean; framed?: boolean };
 }
 
 /** Corpus without fold `k` (train) and fold `k` alone (test). */

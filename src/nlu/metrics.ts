@@ -49,12 +49,19 @@ export type DangerBars = Pick<NluConfig['thresholds'], 'danger' | 'strong' | 'co
 export function dangerAt(scored: Scored[], config: NluConfig, bars: DangerBars): { recall: number; falseAlarms: number } {
   let tp = 0, p = 0, fa = 0, n = 0;
   for (const s of scored) {
-    const bar = s.rule.danger ? (s.rule.contextual ? bars.contextual : bars.strong) : 1;
+    const bar = s.rule.danger ? (s.rule.contextual || s.rule.framed ? bars.contextual : bars.strong) : 1;
     const said = (s.rule.danger && s.u.dangerScore >= bar) || s.u.dangerScore >= bars.danger;
     if (config.dangerIntents[s.intent] !== undefined) { p++; if (said) tp++; } else { n++; if (said) fa++; }
   }
   return { recall: p ? tp / p : 0, falseAlarms: n ? fa / n : 0 };
 }
+
+/**
+ * Danger recall the thresholds must reach in cross-validation. Lower than the held-out
+ * target on purpose: the training corpus is full of hard cases on both sides (violence told
+ * in the past vs. happening now), which real first messages mostly are not.
+ */
+export const CV_TARGET_RECALL = 0.95;
 
 /**
  * Thresholds from cross-validation:
@@ -63,7 +70,7 @@ export function dangerAt(scored: Scored[], config: NluConfig, bars: DangerBars):
  * - direct/clarify: a wrong page costs three times a clarifying question, a question that
  *   offers the right topic is worth half a right page, the menu is worth nothing.
  */
-export function chooseThresholds(scored: Scored[], config: NluConfig, targetRecall = 0.97): NluConfig['thresholds'] {
+export function chooseThresholds(scored: Scored[], config: NluConfig, targetRecall = CV_TARGET_RECALL): NluConfig['thresholds'] {
   const grid = Array.from({ length: 19 }, (_v, i) => Math.round((0.05 + i * 0.05) * 100) / 100);
   let bars: DangerBars = { danger: 0.05, strong: 0, contextual: 0 };
   let fewest = Infinity;

@@ -99,7 +99,7 @@ describe('danger table', () => {
     expect(NEGATIVE.length).toBeGreaterThanOrEqual(60);
   });
   it.each(POSITIVE)('danger: %s', (text) => {
-    expect(detectDanger(lex, text)).toEqual({ danger: true, rule: expect.any(String), contextual: expect.any(Boolean) });
+    expect(detectDanger(lex, text)).toEqual({ danger: true, rule: expect.any(String), contextual: expect.any(Boolean), framed: expect.any(Boolean) });
   });
   it.each(NEGATIVE)('not danger: %s', (text) => {
     expect(detectDanger(lex, text)).toEqual({ danger: false });

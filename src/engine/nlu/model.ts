@@ -41,6 +41,7 @@ const EPOCHS = Number(ENV.NLU_EPOCHS ?? 20);
 const RATE = Number(ENV.NLU_RATE ?? 5);
 const DECAY = Number(ENV.NLU_DECAY ?? 0.2);
 const L2 = Number(ENV.NLU_L2 ?? 1e-4);
+const NO_BIAS = ENV.NLU_NOBIAS !== '0';
 
 /** A small seeded generator (mulberry32), for a fixed visiting order. */
 function seeded(seed: number): () => number {
@@ -114,7 +115,7 @@ export function trainIntentModel(items: readonly TrainingItem[]): IntentModel {
       softmaxInto(z);
       for (let c = 0; c < C; c++) {
         const g = (z[c] as number) - (c === r.y ? 1 : 0);
-        bias[c] = (bias[c] as number) - rate * g;
+        if (!NO_BIAS) bias[c] = (bias[c] as number) - rate * g;
         const step = rate * g * r.scale;
         for (const i of r.ids) {
           const w = i * C + c;

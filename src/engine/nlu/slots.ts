@@ -27,20 +27,24 @@ const RELATIONS: Array<[string, Relation]> = [
   ['hieu truong', 'school'], ['teacher', 'school'], ['tutor', 'school'], ['thay day them', 'school'],
   ['nguoi la', 'stranger'], ['stranger', 'stranger'],
 ];
-const RELATION_PHRASES = [...RELATIONS].sort((a, b) => b[0].length - a[0].length);
+/** Message words have doubled letters squeezed ("boss" → "bos", features.ts); so do these. */
+const squeeze = (s: string) => s.replace(/(\p{L})\1+/gu, '$1');
+const RELATION_PHRASES = RELATIONS.map(([p, r]): [string, Relation] => [squeeze(p), r]).sort((a, b) => b[0].length - a[0].length);
 
 /** Words that mean a child is involved even without an age. */
-const CHILD_WORDS = [
+const CHILD_WORDS_RAW = [
   'con gai toi', 'con trai toi', 'con toi', 'con em', 'con gai em', 'con trai em', 'con minh', 'con tui',
   'be', 'em be', 'tre em', 'tre con', 'dua nho', 'dua tre', 'hoc sinh', 'con be', 'thang be', 'chau gai', 'chau toi',
   'my child', 'my daughter', 'my son', 'my kid', 'my kids', 'a child', 'the child', 'kid', 'kids', 'children', 'student',
 ];
+const CHILD_WORDS = CHILD_WORDS_RAW.map(squeeze);
 
 /** Ages people state: "15 tuổi", "15t", "15 tuoi", "i m 14", "14 years old", "14yo", "lớp 7" (grade + 6). */
 export function ageOf(words: readonly string[]): number | null {
   const s = ` ${words.join(' ')} `;
   const m = /\s(\d{1,2})\s?(?:tuoi|t|years? old|yo|y o|yrs? old)\s/.exec(s)
-    ?? /\s(?:i m|im|i am|toi|em|tui|minh|con|be|chau)\s(\d{1,2})\s/.exec(s);
+    // "I'm 14" folds to "i m 14", and the shared abbreviations read a lone "m" as Vietnamese "mày".
+    ?? /\s(?:i m|i may|im|i am|toi|em|tui|minh|con|be|chau)\s(\d{1,2})\s/.exec(s);
   if (m?.[1]) return Number(m[1]);
   const grade = /\s(?:lop|grade)\s(\d{1,2})\s/.exec(s);
   if (grade?.[1]) {

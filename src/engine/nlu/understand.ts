@@ -39,6 +39,7 @@ export interface Understanding {
   relation: Relation | null;
 }
 
+const MIN_WORDS_FOR_MODEL_DANGER = 2;
 const RULE_KIND: Array<[RegExp, DangerKind]> = [[/suicide|self_?harm/, 'selfharm'], [/child/, 'child']];
 
 /**
@@ -68,13 +69,16 @@ export function understand(nlu: Nlu, lexicon: DangerLexicon, text: string): Unde
   topics.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 
   // The lexicon lowers the bar: a strong rule (weapons, threats, cries for help, suicide…)
-  // raises danger unless the model is all but sure it is not (a question about the law, an
-  // idiom); a contextual rule ("bị đánh" with no time cue) needs some agreement from the
-  // model, so that past events and a witness asking how to help are not alarms.
+  // raises danger unless the model is all but sure it is not (an idiom); a contextual rule
+  // ("bị đánh" with no time cue), or a strong one inside a question about the law or a
+  // hypothetical ("cầm dao dọa giết người bị tù mấy năm"), needs some agreement from the
+  // model, so that past events, legal questions and a witness asking how to help are not alarms.
   const found = detectDanger(lexicon, text);
-  const bar = found.danger ? (found.contextual ? thresholds.contextual : thresholds.strong) : 1;
+  const bar = found.danger ? (found.contextual || found.framed ? thresholds.contextual : thresholds.strong) : 1;
   const rule = found.danger && dangerScore >= bar ? found : { danger: false as const };
-  const modelDanger = dangerScore >= thresholds.danger;
+  // One word ("1", "english", "/help") is too little for the model to raise danger alone:
+  // its score is mostly the prior. Cries like "cứu" or "help" are the lexicon's.
+  const modelDanger = words.length >= MIN_WORDS_FOR_MODEL_DANGER && dangerScore >= thresholds.danger;
   const danger = rule.danger || modelDanger;
   let dangerKind: DangerKind | null = null;
   if (danger) {
