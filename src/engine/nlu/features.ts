@@ -12,10 +12,6 @@
  */
 import { normalizeWithAbbreviations } from '../textMatch';
 
-const ENV = (globalThis as unknown as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
-const SKIP = ENV.NLU_SKIP === '1';
-const NGRAMS = (ENV.NLU_NG ?? '3,4').split(',').map(Number);
-
 /** The normalised words of a message ("Ck e đang đánh e!!" → ["chong", "em", "dang", "danh", "em"]). */
 export function wordsOf(text: string, abbreviations: Record<string, string>): string[] {
   const n = normalizeWithAbbreviations(text, abbreviations);
@@ -30,9 +26,8 @@ export function featuresOfWords(words: readonly string[]): string[] {
     const w = words[i] as string;
     out.add(`w:${w}`);
     if (i + 1 < words.length) out.add(`b:${w} ${words[i + 1] as string}`);
-    if (SKIP && i + 2 < words.length) out.add(`s:${w} ${words[i + 2] as string}`);
     const padded = `_${w}_`;
-    for (const n of NGRAMS) {
+    for (const n of [3, 4]) {
       for (let j = 0; j + n <= padded.length; j++) out.add(`c:${padded.slice(j, j + n)}`);
     }
   }

@@ -7,6 +7,10 @@
  * Bayes brings an English language model we do not use; this one trains in about a second
  * and gives probabilities, which the danger threshold needs.
  *
+ * No per-intent bias (prior): a message with little in it ("1", "ok con") would otherwise
+ * inherit each intent's share of the corpus, and the four danger intents hold a fifth of the
+ * examples; without it, the held-out false alarms fell from 5.0% to 4.0% at the same recall.
+ *
  * Deterministic: features are numbered in the order first seen, examples are visited in a
  * fixed pseudo-random order (a seeded generator, not Math.random), weights start at zero,
  * and the schedule is fixed. Same corpus → same weights.
@@ -35,13 +39,14 @@ export interface SavedModel {
   bias: number[];
 }
 
-/** Fixed schedule: passes over the corpus, learning rate and its decay, L2 shrinkage. */
-const ENV = (globalThis as unknown as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
-const EPOCHS = Number(ENV.NLU_EPOCHS ?? 20);
-const RATE = Number(ENV.NLU_RATE ?? 5);
-const DECAY = Number(ENV.NLU_DECAY ?? 0.2);
-const L2 = Number(ENV.NLU_L2 ?? 1e-4);
-const NO_BIAS = ENV.NLU_NOBIAS !== '0';
+/**
+ * Fixed schedule: passes over the corpus, learning rate and its decay, L2 shrinkage (chosen by
+ * cross-validation accuracy; 14-30 passes and rates 0.6-10 were within a point of each other).
+ */
+const EPOCHS = 20;
+const RATE = 5;
+const DECAY = 0.2;
+const L2 = 1e-4;
 
 /** A small seeded generator (mulberry32), for a fixed visiting order. */
 function seeded(seed: number): () => number {
@@ -98,6 +103,7 @@ export function trainIntentModel(items: readonly TrainingItem[]): IntentModel {
     return { ids, y: classOf.get(it.intent) as number, scale: 1 / Math.sqrt(Math.max(1, ids.length)) };
   });
   const weights = new Float64Array(index.size * C);
+  // Kept at zero (see above); stored so a saved model keeps its shape.
   const bias = new Float64Array(C);
   const z = new Float64Array(C);
   const order = rows.map((_r, i) => i);
@@ -115,7 +121,6 @@ export function trainIntentModel(items: readonly TrainingItem[]): IntentModel {
       softmaxInto(z);
       for (let c = 0; c < C; c++) {
         const g = (z[c] as number) - (c === r.y ? 1 : 0);
-        if (!NO_BIAS) bias[c] = (bias[c] as number) - rate * g;
         const step = rate * g * r.scale;
         for (const i of r.ids) {
           const w = i * C + c;
