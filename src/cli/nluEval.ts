@@ -66,12 +66,12 @@ function main(): void {
   let pass = true;
   for (const set of [...files.map((f) => f.name), 'all']) {
     const f = heldoutFigures(results.filter((r) => set === 'all' || r.set === set));
-    console.log(`${set}: danger recall ${pct(f.dangerRecall)} of ${f.dangerCount} (kind right ${pct(f.kindAccuracy)}), false alarms ${pct(f.falseAlarms)} of ${f.safeCount}, topic accuracy ${pct(f.topicAccuracy)} of ${f.topicCount} (within one question ${pct(f.reachedWithinOneQuestion)})`);
-    if (set === 'all') pass = f.dangerRecall >= NLU_TARGETS.dangerRecall && f.falseAlarms <= NLU_TARGETS.falseAlarms && f.topicAccuracy >= NLU_TARGETS.topicAccuracy;
+    console.log(`${set}: danger recall ${pct(f.dangerRecall)} of ${f.dangerCount} (kind right ${pct(f.kindAccuracy)}), false alarms ${pct(f.falseAlarms)} of ${f.safeCount}, topic reached ${pct(f.reachedWithinOneQuestion)} of ${f.topicCount} (right page straight away ${pct(f.topicAccuracy)})`);
+    if (set === 'all') pass = f.dangerRecall >= NLU_TARGETS.dangerRecall && f.falseAlarms <= NLU_TARGETS.falseAlarms && f.reachedWithinOneQuestion >= NLU_TARGETS.topicReached;
   }
   console.log('\n## Wrong');
   for (const r of results.filter((x) => !x.ok || x.why)) console.log(`[${r.set}] ${r.why}: ${r.item.text}`);
-  console.log(`\ntargets (all languages): danger recall >= ${pct(NLU_TARGETS.dangerRecall)}, false alarms <= ${pct(NLU_TARGETS.falseAlarms)}, topic accuracy >= ${pct(NLU_TARGETS.topicAccuracy)}: ${pass ? 'met' : 'NOT met'}`);
+  console.log(`\ntargets (all languages): danger recall >= ${pct(NLU_TARGETS.dangerRecall)}, false alarms <= ${pct(NLU_TARGETS.falseAlarms)}, topic reached >= ${pct(NLU_TARGETS.topicReached)}: ${pass ? 'met' : 'NOT met'}`);
   process.exitCode = pass ? 0 : 1;
 }
 

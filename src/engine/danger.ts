@@ -118,3 +118,18 @@ export function detectDanger(lex: DangerLexicon, text: string): { danger: boolea
   }
   return { danger: false };
 }
+
+/** The word that stands for an everyday expression in what the understanding model reads. */
+export const IDIOM = 'idiomx';
+
+/**
+ * Replace the everyday expressions of every language ("mệt muốn chết", "đánh giá") in an
+ * already normalised text by one word, as the rules blank them: the understanding model
+ * reads the same exceptions, so an idiom is not danger to it either, and it learns that
+ * an idiom is everyday talk.
+ */
+export function blankExceptions(lex: DangerLexicon, normalized: string): string {
+  let out = normalized;
+  for (const lang of lex.languages) out = out.replace(lang.exceptions, ` ${IDIOM} `);
+  return out.replace(/\s+/g, ' ').trim();
+}

@@ -66,7 +66,8 @@ function childLine(ctx: Ctx, topic: string | null): void {
  */
 export function routeByMeaning(ctx: Ctx, typed: string, atRest: boolean, chooseProvince: (code: string) => void): boolean {
   const u = ctx.understanding;
-  if (!u || !typed.trim()) return false;
+  // A number that picked no option is a stale or mistyped choice, not words to understand.
+  if (!u || !typed.trim() || /^\d{1,3}$/.test(typed.trim())) return false;
   const province = matchProvinceInText(ctx.flows.provinces, typed);
   const intent = u.intent && !ctx.flows.nlu.config.noTopic.includes(u.intent) ? adjustedTopic(ctx, u.intent) : u.intent;
 

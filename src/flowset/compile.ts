@@ -158,9 +158,10 @@ export function compile(src: RawSources): { flowSet: FlowSet; origins: Origins; 
   for (const f of [...dangerFiles].sort((a, b) => (a.lang === 'vi' ? 1 : b.lang === 'vi' ? -1 : 0))) Object.assign(abbreviations, f.abbreviations);
   const { corpus, config } = parseNlu(src.nlu, src.nluConfig, errors);
   for (const [lang, files] of Object.entries(corpus)) for (const f of files) (origins.nluExamples[f.intent] ??= {})[lang] = f.examples.length;
-  const nlu = buildNluCached(corpus, config ?? FALLBACK_NLU_CONFIG, abbreviations);
+  const danger = buildDangerLexicon(dangerFiles);
+  const nlu = buildNluCached(corpus, config ?? FALLBACK_NLU_CONFIG, abbreviations, danger, dangerFiles);
 
   const languages = Object.keys(texts).sort((a, b) => (a === 'vi' ? -1 : b === 'vi' ? 1 : a.localeCompare(b)));
-  const flowSet: FlowSet = { nodes, texts, languages, legal, topics, danger: buildDangerLexicon(dangerFiles), nlu, provinces, directory };
+  const flowSet: FlowSet = { nodes, texts, languages, legal, topics, danger, nlu, provinces, directory };
   return { flowSet, origins, errors };
 }

@@ -1,13 +1,13 @@
 /**
  * The understanding corpus (content/nlu/) checked and built into the model the engine runs.
  * Training is deterministic, so a model is keyed by the hash of what it was trained on
- * (corpus, abbreviations, the feature and model code version) and reused within the process:
+ * (corpus, abbreviations, the danger files, the feature and model code version) and reused within the process:
  * tests and tools that load the content many times train once.
  */
 import { createHash } from 'node:crypto';
 import {
   buildNlu, NluConfigSchema, NluFileSchema,
-  type Nlu, type NluConfig, type NluCorpus, type SavedModel,
+  type DangerLexicon, type Nlu, type NluConfig, type NluCorpus, type SavedModel,
 } from '../engine';
 import type { Issue } from './issues';
 import { zodIssues, type Source } from './compile';
@@ -40,16 +40,16 @@ export function parseNlu(files: Array<Source & { lang: string }>, configSource: 
 }
 
 /** Hash of everything training depends on. */
-export function corpusHash(corpus: NluCorpus, abbreviations: Record<string, string>): string {
+export function corpusHash(corpus: NluCorpus, abbreviations: Record<string, string>, lexiconSource: unknown): string {
   const canonical = Object.keys(corpus).sort().map((lang) => [lang, [...(corpus[lang] ?? [])].sort((a, b) => (a.intent < b.intent ? -1 : 1))]);
-  return createHash('sha256').update(JSON.stringify([MODEL_VERSION, canonical, Object.entries(abbreviations).sort()])).digest('hex');
+  return createHash('sha256').update(JSON.stringify([MODEL_VERSION, canonical, Object.entries(abbreviations).sort(), lexiconSource])).digest('hex');
 }
 
 /** Build the model, reusing one trained from the same corpus in this process. */
-export function buildNluCached(corpus: NluCorpus, config: NluConfig, abbreviations: Record<string, string>): Nlu {
-  const hash = corpusHash(corpus, abbreviations);
+export function buildNluCached(corpus: NluCorpus, config: NluConfig, abbreviations: Record<string, string>, lexicon: DangerLexicon, lexiconSource: unknown): Nlu {
+  const hash = corpusHash(corpus, abbreviations, lexiconSource);
   const saved = trained.get(hash);
-  const nlu = buildNlu(corpus, config, abbreviations, saved);
+  const nlu = buildNlu(corpus, config, abbreviations, lexicon, saved);
   if (saved === undefined) trained.set(hash, nlu.model.toJSON());
   return nlu;
 }

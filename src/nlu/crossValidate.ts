@@ -32,7 +32,7 @@ export function crossValidate(corpus: NluCorpus, config: NluConfig, abbreviation
   const out: Scored[] = [];
   for (let k = 0; k < folds; k++) {
     const { train, test } = split(corpus, k, folds);
-    const nlu = buildNlu(train, config, abbreviations);
+    const nlu = buildNlu(train, config, abbreviations, lexicon);
     for (const [lang, files] of Object.entries(test)) {
       for (const f of files) for (const text of f.examples) out.push({ lang, intent: f.intent, u: understand(nlu, lexicon, text), rule: detectDanger(lexicon, text) });
     }

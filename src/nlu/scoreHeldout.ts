@@ -15,7 +15,7 @@ export interface HeldoutFigures {
   kindAccuracy: number;
   falseAlarms: number; safeCount: number;
   topicAccuracy: number; topicCount: number;
-  /** Right page, or a clarifying question that offers it (one tap away). */
+  /** Right page, or the clarifying question offers it (one tap away): the help was reached. */
   reachedWithinOneQuestion: number;
 }
 

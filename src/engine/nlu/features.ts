@@ -11,10 +11,15 @@
  *                   what words share despite typos, missing tone marks and teencode.
  */
 import { normalizeWithAbbreviations } from '../textMatch';
+import { blankExceptions, type DangerLexicon } from '../danger';
 
-/** The normalised words of a message ("Ck e đang đánh e!!" → ["chong", "em", "dang", "danh", "em"]). */
-export function wordsOf(text: string, abbreviations: Record<string, string>): string[] {
-  const n = normalizeWithAbbreviations(text, abbreviations);
+/**
+ * The normalised words of a message ("Ck e đang đánh e!!" → ["chong", "em", "dang", "danh", "em"]),
+ * without the danger lexicon's everyday expressions when it is given ("mệt muốn chết" → []).
+ */
+export function wordsOf(text: string, abbreviations: Record<string, string>, lexicon?: DangerLexicon): string[] {
+  const folded = normalizeWithAbbreviations(text, abbreviations);
+  const n = lexicon ? blankExceptions(lexicon, folded) : folded;
   if (n === '') return [];
   return n.split(' ').map((w) => w.replace(/(\p{L})\1+/gu, '$1')).filter((w) => w.length > 0);
 }

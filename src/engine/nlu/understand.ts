@@ -47,10 +47,11 @@ const RULE_KIND: Array<[RegExp, DangerKind]> = [[/suicide|self_?harm/, 'selfharm
  * @example understand(nlu, lex, 'nó đang cầm dao, em sợ lắm') → { danger: true, dangerKind: 'self', … }
  */
 export function understand(nlu: Nlu, lexicon: DangerLexicon, text: string): Understanding {
-  const words = wordsOf(text, nlu.abbreviations);
-  const age = ageOf(words);
-  const child = mentionsChild(words, age);
-  const relation = relationOf(words);
+  const words = wordsOf(text, nlu.abbreviations, nlu.lexicon);
+  const slotWords = wordsOf(text, nlu.abbreviations);
+  const age = ageOf(slotWords);
+  const child = mentionsChild(slotWords, age);
+  const relation = relationOf(slotWords);
   const raw = words.length > 0 ? nlu.model.scores(featuresOfWords(words)) : {};
   const { thresholds, dangerIntents, noTopic } = nlu.config;
 
@@ -92,7 +93,8 @@ export function understand(nlu: Nlu, lexicon: DangerLexicon, text: string): Unde
   // Confidence: the topic's probability among the non-danger intents.
   const confidence = top && rest > 0 ? top[1] / rest : 0;
   let band: Understanding['band'] = confidence >= thresholds.direct ? 'direct' : confidence >= thresholds.clarify ? 'clarify' : 'unknown';
-  if (intent === null) band = 'unknown';
+  // A clarifying question needs something to go on: one word with no clear meaning gets the menu.
+  if (intent === null || (band === 'clarify' && words.length < 2)) band = 'unknown';
   const candidates = topics.filter(([i, s]) => !noTopic.includes(i) && s > 0).slice(0, 3).map(([i]) => i);
 
   return {

@@ -88,7 +88,7 @@ function withModel(thresholds: Partial<NluConfig['thresholds']>): FlowSet {
     dangerIntents: {},
     thresholds: { ...f.nlu.config.thresholds, danger: 1, strong: 1, contextual: 1, ...thresholds },
   };
-  return { ...f, nlu: buildNlu(corpus, config, f.nlu.abbreviations) };
+  return { ...f, nlu: buildNlu(corpus, config, f.nlu.abbreviations, f.danger) };
 }
 const atMenu = { lang: 'vi', node: 'main.menu', vars: {}, stack: [], privacyShown: true, lastActivityAt: T0, status: 'bot' as const };
 

@@ -35,13 +35,13 @@ it('no training example of three words or more is (nearly) a held-out message', 
   expect(leaks).toEqual([]);
 });
 
-it(`meets the targets: danger recall >= ${NLU_TARGETS.dangerRecall}, false alarms <= ${NLU_TARGETS.falseAlarms}, topic accuracy >= ${NLU_TARGETS.topicAccuracy}`, () => {
+it(`meets the targets: danger recall >= ${NLU_TARGETS.dangerRecall}, false alarms <= ${NLU_TARGETS.falseAlarms}, topic reached >= ${NLU_TARGETS.topicReached}`, () => {
   const f = heldoutFigures(runHeldout(loadFlowSet(ROOT), files));
   // One object, so a failure shows every figure at once.
   expect({
     dangerRecall: f.dangerRecall >= NLU_TARGETS.dangerRecall,
     falseAlarms: f.falseAlarms <= NLU_TARGETS.falseAlarms,
-    topicAccuracy: f.topicAccuracy >= NLU_TARGETS.topicAccuracy,
+    topicReached: f.reachedWithinOneQuestion >= NLU_TARGETS.topicReached,
     figures: f,
-  }).toEqual({ dangerRecall: true, falseAlarms: true, topicAccuracy: true, figures: f });
+  }).toEqual({ dangerRecall: true, falseAlarms: true, topicReached: true, figures: f });
 });
