@@ -9,9 +9,9 @@ import { makeCtx, t } from './context';
 import { understand } from './nlu/understand';
 import type { FlowSet } from './flowset';
 import { NODES } from './flowset';
-import { commandFromPayload, matchCommand, type Command } from './match';
+import { commandFromPayload, matchCommand, matchOption, type Command } from './match';
 import { handleAtNode, handleFreeText, rerender } from './input';
-import { doExit, goTo } from './render';
+import { doExit, goTo, optionsOf } from './render';
 import { emergencyReply } from './text';
 import type { ConversationState, EngineConfig, EngineInput, StepResult } from './types';
 
@@ -48,6 +48,15 @@ function counsellorStatus(ctx: Ctx, input: EngineInput, cmd: Command | null): vo
   }
   const relayed = input.kind === 'text' ? (input.text ?? '') : (input.payload ?? '');
   if (relayed.trim()) ctx.events.push({ type: 'relay', text: relayed });
+}
+
+/** The text picks an option of the node the person is at, or is a global command. */
+function typedChoice(ctx: Ctx, typed: string): boolean {
+  if (matchCommand(typed)) return true;
+  const node = ctx.state.node ? ctx.flows.nodes[ctx.state.node] : undefined;
+  if (!node) return false;
+  const { options, alt } = optionsOf(ctx, node);
+  return matchOption(options, typed, alt) >= 0;
 }
 
 function setLang(ctx: Ctx, lang: string): void {
@@ -106,7 +115,7 @@ export function step(flows: FlowSet, state: ConversationState | null, input: Eng
 
   // 1. Danger first, in every state and status, before the privacy notice.
   if (typed.trim()) {
-    const u = understand(flows.nlu, flows.danger, typed);
+    const u = understand(flows.nlu, flows.danger, typed, { isChoice: typedChoice(ctx, typed) });
     ctx.understanding = u;
     if (u.danger) {
       const kind = u.dangerKind ?? 'self';

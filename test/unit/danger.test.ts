@@ -121,13 +121,6 @@ describe('danger rules', () => {
     const f = DangerFileSchema.parse({ version: 1, lang: 'xx', rules: [{ id: 'xx.a', patterns: ['a'] }] });
     expect(() => buildDangerLexicon([f, f])).toThrow(/duplicate/);
   });
-  it('is fast enough to run on every message', () => {
-    const text = 'dạo này em thấy mệt, chồng hay về muộn, em muốn hỏi về thủ tục ly hôn và quyền nuôi con';
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < 2000; i++) detectDanger(lex, text);
-    const perMessageMs = Number(process.hrtime.bigint() - start) / 1e6 / 2000;
-    expect(perMessageMs).toBeLessThan(1);
-  });
 });
 
 describe('held-out set (never tuned on)', () => {

@@ -14,6 +14,23 @@ import { normalizeWithAbbreviations } from '../textMatch';
 import { blankExceptions, type DangerLexicon } from '../danger';
 
 /**
+ * Numbers become one of two words, under 18 or not: what a number says about a message is
+ * mostly whether it is a child's age ("em 13t", "tôi 40 tuổi"), and single numbers are too
+ * rare in the examples to learn from one by one. "13t" counts as 13.
+ */
+function numberWords(w: string): string[] {
+  const m = /^(\d{1,3})(t)?$/.exec(w);
+  if (!m) return [w];
+  const n = Number(m[1]) < 18 ? 'numunder' : 'numover';
+  return m[2] ? [n, 'tuoi'] : [n];
+}
+
+/** The words the model reads: numbers as "numunder"/"numover" (see numberWords). */
+export function modelWords(words: readonly string[]): string[] {
+  return words.flatMap(numberWords);
+}
+
+/**
  * The normalised words of a message ("Ck e đang đánh e!!" → ["chong", "em", "dang", "danh", "em"]),
  * without the danger lexicon's everyday expressions when it is given ("mệt muốn chết" → []).
  */

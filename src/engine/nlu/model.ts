@@ -27,6 +27,8 @@ export interface IntentModel {
   readonly intents: readonly string[];
   /** Probabilities per intent (they sum to 1). */
   scores(features: readonly string[]): Record<string, number>;
+  /** How many of these features the model has seen in training. */
+  known(features: readonly string[]): number;
   /** Weights in a JSON-able form (for reuse by corpus hash). */
   toJSON(): SavedModel;
 }
@@ -84,6 +86,7 @@ function makeModel(intents: string[], index: Map<string, number>, weights: Float
       for (let c = 0; c < C; c++) out[intents[c] as string] = z[c] as number;
       return out;
     },
+    known: (features) => features.reduce((n, f) => n + (index.has(f) ? 1 : 0), 0),
     toJSON: () => ({ intents, features: [...index.keys()], weights: Array.from(weights), bias: Array.from(bias) }),
   };
 }

@@ -14,7 +14,7 @@
  */
 import { detectDanger, type DangerLexicon } from '../danger';
 import type { DangerKind } from './corpus';
-import { featuresOfWords, wordsOf } from './features';
+import { featuresOfWords, modelWords, wordsOf } from './features';
 import type { Nlu } from './build';
 import { ageOf, mentionsChild, relationOf, type Relation } from './slots';
 
@@ -43,16 +43,20 @@ const MIN_WORDS_FOR_MODEL_DANGER = 2;
 const RULE_KIND: Array<[RegExp, DangerKind]> = [[/suicide|self_?harm/, 'selfharm'], [/child/, 'child']];
 
 /**
- * Understand one message.
+ * Understand one message. `isChoice`: the text is an option's label or a command typed out
+ * ("18-29 tuổi", "English"): only the lexicon can call it danger then, not the model.
  * @example understand(nlu, lex, 'nó đang cầm dao, em sợ lắm') → { danger: true, dangerKind: 'self', … }
  */
-export function understand(nlu: Nlu, lexicon: DangerLexicon, text: string): Understanding {
-  const words = wordsOf(text, nlu.abbreviations, nlu.lexicon);
+export function understand(nlu: Nlu, lexicon: DangerLexicon, text: string, opts: { isChoice?: boolean } = {}): Understanding {
+  const words = modelWords(wordsOf(text, nlu.abbreviations, nlu.lexicon));
   const slotWords = wordsOf(text, nlu.abbreviations);
   const age = ageOf(slotWords);
   const child = mentionsChild(slotWords, age);
   const relation = relationOf(slotWords);
-  const raw = words.length > 0 ? nlu.model.scores(featuresOfWords(words)) : {};
+  const features = words.length > 0 ? featuresOfWords(words) : [];
+  const raw = features.length > 0 ? nlu.model.scores(features) : {};
+  // Words the examples never had ("qwerty zzz", another language) leave the model guessing.
+  const knownWords = words.filter((w) => nlu.model.known([`w:${w}`]) > 0).length;
   const { thresholds, dangerIntents, noTopic } = nlu.config;
 
   // Danger score: the probability of all danger intents together; the kind is the likeliest.
@@ -79,7 +83,7 @@ export function understand(nlu: Nlu, lexicon: DangerLexicon, text: string): Unde
   const rule = found.danger && dangerScore >= bar ? found : { danger: false as const };
   // One word ("1", "english", "/help") is too little for the model to raise danger alone:
   // its score is mostly the prior. Cries like "cứu" or "help" are the lexicon's.
-  const modelDanger = words.length >= MIN_WORDS_FOR_MODEL_DANGER && dangerScore >= thresholds.danger;
+  const modelDanger = !opts.isChoice && words.length >= MIN_WORDS_FOR_MODEL_DANGER && dangerScore >= thresholds.danger;
   const danger = rule.danger || modelDanger;
   let dangerKind: DangerKind | null = null;
   if (danger) {
@@ -93,8 +97,9 @@ export function understand(nlu: Nlu, lexicon: DangerLexicon, text: string): Unde
   // Confidence: the topic's probability among the non-danger intents.
   const confidence = top && rest > 0 ? top[1] / rest : 0;
   let band: Understanding['band'] = confidence >= thresholds.direct ? 'direct' : confidence >= thresholds.clarify ? 'clarify' : 'unknown';
-  // A clarifying question needs something to go on: one word with no clear meaning gets the menu.
-  if (intent === null || (band === 'clarify' && words.length < 2)) band = 'unknown';
+  // A clarifying question needs something to go on: one word with no clear meaning, or mostly
+  // unknown words, get the menu.
+  if (intent === null || (band === 'clarify' && (words.length < 2 || knownWords * 2 < words.length))) band = 'unknown';
   const candidates = topics.filter(([i, s]) => !noTopic.includes(i) && s > 0).slice(0, 3).map(([i]) => i);
 
   return {
