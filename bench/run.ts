@@ -2,6 +2,8 @@
  * `npm run bench`: the performance figures of issue 7, on loopback, against a fake
  * Telegram API. Prints a table and JSON. Takes a few minutes; stops by itself.
  *
+ * 0. understanding: building the model at start-up (ms) and understanding one message
+ *    (p50/p99 ms over the held-out messages);
  * 1. baseline: a bare express JSON echo (requests/s), same machine, same run;
  * 2. webhook throughput of the full path (update → dedupe → engine → state saved →
  *    reply at the fake API), messages/s, and its ratio to the baseline;
@@ -20,6 +22,7 @@ import { freePort } from '../src/db/devdb';
 import { startBenchApi } from './fakeApi';
 import { closedLoop, openLoop, percentile } from './load';
 import { benchMonthlyReport } from './reportBench';
+import { benchUnderstanding } from './nluBench';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SECRET = 'bench_secret_token_123456';
@@ -68,6 +71,11 @@ function figure(key: string, value: number | string): void {
 
 async function main(): Promise<void> {
   process.stdout.write('benchmark (one app instance, embedded database, loopback)\n');
+  const phases = (process.env.BENCH_PHASES ?? 'nlu,throughput,latency,report').split(',');
+
+  // 0. Understanding: start-up cost and per-message cost, in this process.
+  if (phases.includes('nlu')) await benchUnderstanding(ROOT, figure);
+  if (!phases.some((p) => ['throughput', 'latency', 'report'].includes(p))) return void process.stdout.write(`\n${JSON.stringify(results)}\n`);
 
   // 1. Baseline
   const echoPort = await freePort();
@@ -92,7 +100,6 @@ async function main(): Promise<void> {
     await waitQuiet(() => api.replies, Infinity, 60_000);
   };
 
-  const phases = (process.env.BENCH_PHASES ?? 'throughput,latency,report').split(',');
   try {
     // 2. Throughput of the full path: warm chats each send "menu" (one reply each), as fast
     //    as 32 connections go for 10 s; the rate counts replies delivered until the backlog

@@ -122,13 +122,12 @@ export function trainIntentModel(items: readonly TrainingItem[]): IntentModel {
       for (let c = 0; c < C; c++) z[c] = bias[c] as number;
       for (const i of r.ids) for (let c = 0; c < C; c++) z[c] = (z[c] as number) + (weights[i * C + c] as number) * r.scale;
       softmaxInto(z);
-      for (let c = 0; c < C; c++) {
-        const g = (z[c] as number) - (c === r.y ? 1 : 0);
-        const step = rate * g * r.scale;
-        for (const i of r.ids) {
-          const w = i * C + c;
-          weights[w] = (weights[w] as number) * (1 - rate * L2) - step;
-        }
+      // The step per intent, then one pass over the message's features (row by row in memory).
+      for (let c = 0; c < C; c++) z[c] = rate * ((z[c] as number) - (c === r.y ? 1 : 0)) * r.scale;
+      const shrink = 1 - rate * L2;
+      for (const i of r.ids) {
+        const base = i * C;
+        for (let c = 0; c < C; c++) weights[base + c] = (weights[base + c] as number) * shrink - (z[c] as number);
       }
     }
   }
