@@ -28,6 +28,7 @@ import {
   REFERRAL_CATEGORIES, VIOLENCE_TYPES, waitBucketOf,
 } from '../src/cases';
 import { ensureIndexes } from '../src/db/connect';
+import { seeded } from '../src/engine/seeded';
 import { startDevDb } from '../src/db/devdb';
 import {
   addContribution, buildReport, buildReportFromCases, CellDeltas, contributionOf, explainCells, foldRollup, insertCells, insertCounted, parsePeriod, trendMonths,
@@ -69,17 +70,6 @@ function pick<T>(xs: readonly T[], r: number): T {
   return xs[Math.floor(r * xs.length) % xs.length]!;
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so every run seeds the same data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function synthetic(i: number, r: () => number): CaseDoc {
   const month = addMonths(MONTH, -Math.floor(r() * 24));
@@ -114,7 +104,7 @@ function readPlan(plan: Record<string, unknown> | null, cells: number): { used: 
 
 /** Seed cases and their rollup; returns the pids to sample (each pid's latest case, spread over the data). */
 async function seed(records: number, sample: number, say: (l: string) => void): Promise<{ cells: number; sampled: string[] }> {
-  const r = rng(42);
+  const r = seeded(42);
   const cells: CellDeltas = new Map();
   const heads = new Map<string, number>();
   for (let i = 0; i < records; i += BATCH) {

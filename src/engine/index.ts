@@ -17,3 +17,4 @@ export * from './danger';
 export * from './provinces';
 export * from './directory';
 export * from './nlu';
+export { seeded } from './seeded';

@@ -4,17 +4,10 @@
  * mutations of valid updates. Seeded, so a failure can be replayed.
  */
 
-/** Small seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded as rng } from '../../src/engine/seeded';
+
+/** Small seeded PRNG (mulberry32): the engine's one home for it. */
+export { rng };
 
 const KEYS = ['update_id', 'message', 'text', 'chat', 'id', 'from', 'callback_query', 'data', 'message_id', 'date', 'type',
   'event_name', 'sender', 'recipient', 'msg_id', 'timestamp', 'app_id', 'oa_id', 'attachments', 'payload', '$gt', '$where', '__proto__', 'constructor'];

@@ -16,6 +16,8 @@
  * and the schedule is fixed. Same corpus → same weights.
  */
 
+import { seeded } from '../seeded';
+
 /** One labelled example, already turned into features. */
 export interface TrainingItem {
   intent: string;
@@ -49,18 +51,6 @@ const EPOCHS = 20;
 const RATE = 5;
 const DECAY = 0.2;
 const L2 = 1e-4;
-
-/** A small seeded generator (mulberry32), for a fixed visiting order. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function softmaxInto(z: Float64Array): void {
   let max = -Infinity;

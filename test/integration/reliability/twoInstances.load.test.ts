@@ -26,6 +26,7 @@ import { FakeTelegram, startFakeTelegram } from '../../fakes/fakeTelegram';
 import { captureLogs } from '../../support/logs';
 import { startTestService } from '../../support/service';
 import { postUpdate, telegramEnv, TG_SECRET, TG_TOKEN, textUpdate } from '../../support/telegram';
+import { seeded } from '../../../src/engine/seeded';
 
 type Svc = Awaited<ReturnType<typeof startTestService>>;
 
@@ -57,17 +58,6 @@ afterAll(async () => {
   logs.stop();
 }, 60_000);
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed with LOAD_SEED. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** At most n tasks at once. */
 function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
