@@ -91,8 +91,10 @@ export function routeByMeaning(ctx: Ctx, typed: string, atRest: boolean, chooseP
     childLine(ctx, intent);
     return goToTopic(ctx, intent);
   }
+  // Everyday talk, understood as such: no question about topics it is not about.
+  const everyday = u.band === 'direct' && intent !== null && ctx.flows.nlu.config.noTopic.includes(intent);
   const candidates = [...new Set(u.candidates.map((c) => adjustedTopic(ctx, c)))].filter((c) => ctx.flows.topics[c]).slice(0, 3);
-  if (u.band !== 'unknown' && candidates.length > 0) {
+  if (!everyday && u.band !== 'unknown' && candidates.length > 0) {
     const offer = candidates.includes(COUNSELLOR_TOPIC) ? candidates : [...candidates, COUNSELLOR_TOPIC];
     ctx.events.push({ type: 'clarify', topics: candidates });
     childLine(ctx, null);

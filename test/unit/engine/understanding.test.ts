@@ -130,6 +130,12 @@ describe('free text by meaning', () => {
     const adult = step(f, atMenu, txt('hôm nay trời đẹp quá'), T0 + 1000, cfg);
     expect(keys(adult)).toEqual(['nlu.not_understood', 'main.menu']);
   });
+  it('everyday talk, understood as such, gets the acknowledgement and the menu, not a question about topics', () => {
+    const f = withModel({ direct: 0.3, clarify: 0.01 });
+    const r = step(f, atMenu, txt('hôm nay trời đẹp quá'), T0 + 1000, cfg);
+    expect(keys(r)).toEqual(['nlu.not_understood', 'main.menu']);
+    expect(r.events).toContainEqual({ type: 'not_understood' });
+  });
   it('a province in the sentence goes straight to the services there', () => {
     const f = withModel({ direct: 0.999, clarify: 0.999 });
     const r = step(f, atMenu, txt('nhà tạm lánh ở Đà Nẵng'), T0 + 1000, cfg);
