@@ -9,7 +9,7 @@ import type { Ctx } from './context';
 import { t } from './context';
 import { NODES } from './flowset';
 import { matchOption } from './match';
-import { matchProvinceInText } from './provinces';
+import { matchProvince } from './provinces';
 import { goTo } from './render';
 import type { ReplyOption } from './types';
 
@@ -68,7 +68,7 @@ export function routeByMeaning(ctx: Ctx, typed: string, atRest: boolean, chooseP
   const u = ctx.understanding;
   // A number that picked no option is a stale or mistyped choice, not words to understand.
   if (!u || !typed.trim() || /^\d{1,3}$/.test(typed.trim())) return false;
-  const province = matchProvinceInText(ctx.flows.provinces, typed);
+  const province = matchProvince(ctx.flows.provinces, typed, { inSentence: true });
   const intent = u.intent && !ctx.flows.nlu.config.noTopic.includes(u.intent) ? adjustedTopic(ctx, u.intent) : u.intent;
 
   // "nhà tạm lánh ở Đà Nẵng": the services there, at once.

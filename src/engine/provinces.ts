@@ -104,37 +104,23 @@ function indexOf(provinces: Province[]): Index {
   return index;
 }
 
-/**
- * The province named in `text`, or null. The longest name found wins, then the first one:
- * "tôi ở Bà Rịa Vũng Tàu" → TP Hồ Chí Minh; "Quang Binh" → Quảng Trị; "xin chào" → null.
- */
-export function matchProvince(provinces: Province[], text: string): Province | null {
-  const folded = fold(text);
-  if (folded === '') return null;
-  const { re, byPhrase } = indexOf(provinces);
-  let best: string | null = null;
-  for (const m of folded.matchAll(re)) {
-    const phrase = m[0].replace(/\s+/g, ' ');
-    if (best === null || phrase.length > best.length) best = phrase;
-  }
-  return best === null ? null : byPhrase.get(best) ?? null;
-}
-
 /** Words right before a name that say a place follows. */
 const PLACE_CUE = /(?:^|\s)(?:tinh|thanh pho|tp|o|tai|ve|den|toi|len|ra|vo|from|in|at|to|near|province|city)\s+$/;
 
 /**
- * A province named anywhere in a free-text sentence ("nhà tạm lánh ở Đà Nẵng" → Đà Nẵng).
- * Names in `ambiguous` count only after a place word ("ở Hòa Bình", not "muốn hòa bình").
+ * The province named in `text`, or null. The longest name found wins, then the first one:
+ * "tôi ở Bà Rịa Vũng Tàu" → TP Hồ Chí Minh; "Quang Binh" → Quảng Trị; "xin chào" → null.
+ * `inSentence` (free text rather than the picker): names in `ambiguous` count only after a
+ * place word ("nhà tạm lánh ở Hòa Bình", not "muốn hòa bình với chồng").
  */
-export function matchProvinceInText(provinces: Province[], text: string): Province | null {
+export function matchProvince(provinces: Province[], text: string, opts: { inSentence?: boolean } = {}): Province | null {
   const folded = fold(text);
   if (folded === '') return null;
   const { re, byPhrase, ambiguous } = indexOf(provinces);
   let best: string | null = null;
   for (const m of folded.matchAll(re)) {
     const phrase = m[0].replace(/\s+/g, ' ');
-    if (ambiguous.has(phrase) && !PLACE_CUE.test(folded.slice(0, m.index))) continue;
+    if (opts.inSentence && ambiguous.has(phrase) && !PLACE_CUE.test(folded.slice(0, m.index))) continue;
     if (best === null || phrase.length > best.length) best = phrase;
   }
   return best === null ? null : byPhrase.get(best) ?? null;
