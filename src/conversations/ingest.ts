@@ -34,7 +34,7 @@ export async function receiveOrFallback(ingest: Ingest, adapter: ChannelAdapter,
   try {
     return await ingest.pipeline.receive(inbound);
   } catch (err) {
-    const danger = inbound.text ? dangerOf(ingest.flows.nlu, ingest.flows.danger, inbound.text) : { danger: false, kind: 'self' as const };
+    const danger = inbound.text ? dangerOf(ingest.flows.nlu, inbound.text) : { danger: false, kind: 'self' as const };
     log.error('could not record update; channel will redeliver', { channel: inbound.channel, danger: danger.danger, err });
     if (danger.danger) {
       metrics.danger.inc({ channel: inbound.channel });

@@ -303,7 +303,7 @@ export class ConversationPipeline {
       return offerDeletion(flows, inbound.channel, base.lang, step(flows, base, input, inbound.at.getTime(), engineConfig));
     } catch (err) {
       log.error('engine step failed; fallback reply sent', { pid: this.pidOf(inbound), err });
-      const { danger, kind } = inbound.text ? dangerOf(flows.nlu, flows.danger, inbound.text) : { danger: false, kind: 'self' as const };
+      const { danger, kind } = inbound.text ? dangerOf(flows.nlu, inbound.text) : { danger: false, kind: 'self' as const };
       const apology: Reply = { key: 'system.error', text: text(flows, base.lang, 'system.error'), options: [{ label: text(flows, base.lang, 'system.menu'), payload: 'menu' }] };
       const emergency = emergencyReply(flows, base.lang, engineConfig, kind);
       return {

@@ -115,7 +115,7 @@ export function step(flows: FlowSet, state: ConversationState | null, input: Eng
 
   // 1. Danger first, in every state and status, before the privacy notice.
   if (typed.trim()) {
-    const u = understand(flows.nlu, flows.danger, typed, { isChoice: typedChoice(ctx, typed) });
+    const u = understand(flows.nlu, typed, { isChoice: typedChoice(ctx, typed) });
     ctx.understanding = u;
     if (u.danger) {
       const kind = u.dangerKind ?? 'self';

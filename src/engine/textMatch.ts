@@ -58,8 +58,8 @@ export function compilePatterns(patterns: string[], sets: PatternSets = {}, flag
   return new RegExp(`(?<!${WORD})(?:${body})(?!${WORD})`, flags);
 }
 
-/** Squeeze every doubled letter ("ckk" → "ck"): only for looking tokens up in abbreviation maps. */
-function squeezeAll(token: string): string {
+/** Squeeze every doubled letter ("ckk" → "ck", "boss" → "bos"): abbreviation look-ups and the words the model reads. */
+export function squeezeAll(token: string): string {
   return token.replace(/(\p{L})\1+/gu, '$1');
 }
 

@@ -34,7 +34,7 @@ export function crossValidate(corpus: NluCorpus, config: NluConfig, abbreviation
     const { train, test } = split(corpus, k, folds);
     const nlu = buildNlu(train, config, abbreviations, lexicon);
     for (const [lang, files] of Object.entries(test)) {
-      for (const f of files) for (const text of f.examples) out.push({ lang, intent: f.intent, u: understand(nlu, lexicon, text), rule: detectDanger(lexicon, text) });
+      for (const f of files) for (const text of f.examples) out.push({ lang, intent: f.intent, u: understand(nlu, text), rule: detectDanger(lexicon, text) });
     }
   }
   return out;

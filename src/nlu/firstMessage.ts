@@ -29,7 +29,7 @@ const INNER = new Set(['danger_steps']);
 export function firstMessage(flows: FlowSet, text: string, cfg: EngineConfig = CFG): FirstMessage {
   const state = { ...initialState(cfg), node: NODES.mainMenu, privacyShown: true, lastActivityAt: T0 };
   const r = step(flows, state, { kind: 'text', text, channel: 'webchat' }, T0 + 60_000, cfg);
-  const u = understand(flows.nlu, flows.danger, text);
+  const u = understand(flows.nlu, text);
   const danger = r.events.find((e) => e.type === 'danger');
   const topic = r.events.find((e) => e.type === 'topic' && !INNER.has(e.topic));
   const province = r.events.find((e) => e.type === 'province');

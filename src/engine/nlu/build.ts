@@ -3,7 +3,7 @@
  * taken in a sorted order, examples in file order, and the model starts from zero weights.
  */
 import type { NluConfig, NluCorpus } from './corpus';
-import { featuresOfWords, modelWords, wordsOf } from './features';
+import { featuresOfWords, wordsOf } from './features';
 import type { DangerLexicon } from '../danger';
 import { intentModelFromJSON, trainIntentModel, type IntentModel, type SavedModel, type TrainingItem } from './model';
 
@@ -24,7 +24,7 @@ export function trainingItems(corpus: NluCorpus, abbreviations: Record<string, s
     const files = [...(corpus[lang] ?? [])].sort((a, b) => (a.intent < b.intent ? -1 : a.intent > b.intent ? 1 : 0));
     for (const f of files) {
       for (const ex of f.examples) {
-        const words = modelWords(wordsOf(ex, abbreviations, lexicon));
+        const words = wordsOf(ex, abbreviations, lexicon).model;
         if (words.length > 0) items.push({ intent: f.intent, features: featuresOfWords(words) });
       }
     }

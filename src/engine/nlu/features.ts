@@ -10,7 +10,7 @@
  * - `c:_cho`        character 3- and 4-grams of each word padded with "_", which carry
  *                   what words share despite typos, missing tone marks and teencode.
  */
-import { normalizeWithAbbreviations } from '../textMatch';
+import { normalizeWithAbbreviations, squeezeAll } from '../textMatch';
 import { blankExceptions, type DangerLexicon } from '../danger';
 
 /**
@@ -25,20 +25,25 @@ function numberWords(w: string): string[] {
   return m[2] ? [n, 'tuoi'] : [n];
 }
 
-/** The words the model reads: numbers as "numunder"/"numover" (see numberWords). */
-export function modelWords(words: readonly string[]): string[] {
+/** Numbers as "numunder"/"numover" (see numberWords). */
+function modelWords(words: readonly string[]): string[] {
   return words.flatMap(numberWords);
 }
 
+/** The words of an already normalised text, each with its doubled letters squeezed. */
+function split(normalized: string): string[] {
+  if (normalized === '') return [];
+  return normalized.split(' ').map(squeezeAll).filter((w) => w.length > 0);
+}
+
 /**
- * The normalised words of a message ("Ck e đang đánh e!!" → ["chong", "em", "dang", "danh", "em"]),
- * without the danger lexicon's everyday expressions when it is given ("mệt muốn chết" → []).
+ * A message's words, normalised once: as written (`slots`: "Ck e 13t!!" → ["chong", "em", "13t"])
+ * and as the model reads them (`model`: the danger lexicon's everyday expressions as one word,
+ * numbers as under/over 18; "mệt muốn chết" → ["idiomx"]).
  */
-export function wordsOf(text: string, abbreviations: Record<string, string>, lexicon?: DangerLexicon): string[] {
-  const folded = normalizeWithAbbreviations(text, abbreviations);
-  const n = lexicon ? blankExceptions(lexicon, folded) : folded;
-  if (n === '') return [];
-  return n.split(' ').map((w) => w.replace(/(\p{L})\1+/gu, '$1')).filter((w) => w.length > 0);
+export function wordsOf(text: string, abbreviations: Record<string, string>, lexicon: DangerLexicon): { slots: string[]; model: string[] } {
+  const normalized = normalizeWithAbbreviations(text, abbreviations);
+  return { slots: split(normalized), model: modelWords(split(blankExceptions(lexicon, normalized))) };
 }
 
 /** Feature names of a message's words (deduplicated, in a stable order). */

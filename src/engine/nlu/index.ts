@@ -2,6 +2,6 @@
 export * from './corpus';
 export { buildNlu, trainingItems, type Nlu } from './build';
 export { dangerOf, understand, type Understanding } from './understand';
-export { featuresOfWords, modelWords, wordsOf } from './features';
+export { featuresOfWords, wordsOf } from './features';
 export { trainIntentModel, type IntentModel, type SavedModel, type TrainingItem } from './model';
 export { ageOf, mentionsChild, relationOf, type Relation } from './slots';

@@ -1,7 +1,8 @@
 /**
  * Slots read from the same message as its intent: an age, whether a child is involved,
  * and who the other person is. Everything works on the normalised words (features.ts).
- */
+ */import { squeezeAll } from '../textMatch';
+
 
 /** Who the other person is to the writer, as far as the law's routes go. */
 export type Relation = 'family' | 'partner' | 'dating' | 'workplace' | 'school' | 'stranger';
@@ -28,8 +29,7 @@ const RELATIONS: Array<[string, Relation]> = [
   ['nguoi la', 'stranger'], ['stranger', 'stranger'],
 ];
 /** Message words have doubled letters squeezed ("boss" → "bos", features.ts); so do these. */
-const squeeze = (s: string) => s.replace(/(\p{L})\1+/gu, '$1');
-const RELATION_PHRASES = RELATIONS.map(([p, r]): [string, Relation] => [squeeze(p), r]).sort((a, b) => b[0].length - a[0].length);
+const RELATION_PHRASES = RELATIONS.map(([p, r]): [string, Relation] => [squeezeAll(p), r]).sort((a, b) => b[0].length - a[0].length);
 
 /** Words that mean a child is involved even without an age. */
 const CHILD_WORDS_RAW = [
@@ -37,7 +37,7 @@ const CHILD_WORDS_RAW = [
   'be', 'em be', 'tre em', 'tre con', 'dua nho', 'dua tre', 'hoc sinh', 'con be', 'thang be', 'chau gai', 'chau toi',
   'my child', 'my daughter', 'my son', 'my kid', 'my kids', 'a child', 'the child', 'kid', 'kids', 'children', 'student',
 ];
-const CHILD_WORDS = CHILD_WORDS_RAW.map(squeeze);
+const CHILD_WORDS = CHILD_WORDS_RAW.map(squeezeAll);
 
 /** Ages people state: "15 tuổi", "15t", "15 tuoi", "i m 14", "14 years old", "14yo", "lớp 7" (grade + 6). */
 export function ageOf(words: readonly string[]): number | null {

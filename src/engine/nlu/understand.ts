@@ -1,6 +1,6 @@
 /**
  * understand(): what a message means, from the model built at start-up (build.ts) and the
- * danger lexicon. Pure and cheap (well under 2 ms): features, one pass of the linear units,
+ * danger lexicon it carries. Pure and cheap (well under 2 ms): features, one pass of the linear units,
  * a few lookups.
  *
  * - danger: the model's danger score at/above `danger`, or a lexicon rule with a score at/above
@@ -12,9 +12,9 @@
  *   does: go straight there, ask a clarifying question, or acknowledge and show the menu;
  * - slots: age, child involved, the relation to the other person.
  */
-import { detectDanger, type DangerLexicon } from '../danger';
+import { detectDanger } from '../danger';
 import type { DangerKind } from './corpus';
-import { featuresOfWords, modelWords, wordsOf } from './features';
+import { featuresOfWords, wordsOf } from './features';
 import type { Nlu } from './build';
 import { ageOf, mentionsChild, relationOf, type Relation } from './slots';
 
@@ -45,11 +45,10 @@ const RULE_KIND: Array<[RegExp, DangerKind]> = [[/suicide|self_?harm/, 'selfharm
 /**
  * Understand one message. `isChoice`: the text is an option's label or a command typed out
  * ("18-29 tuổi", "English"): only the lexicon can call it danger then, not the model.
- * @example understand(nlu, lex, 'nó đang cầm dao, em sợ lắm') → { danger: true, dangerKind: 'self', … }
+ * @example understand(nlu, 'nó đang cầm dao, em sợ lắm') → { danger: true, dangerKind: 'self', … }
  */
-export function understand(nlu: Nlu, lexicon: DangerLexicon, text: string, opts: { isChoice?: boolean } = {}): Understanding {
-  const words = modelWords(wordsOf(text, nlu.abbreviations, nlu.lexicon));
-  const slotWords = wordsOf(text, nlu.abbreviations);
+export function understand(nlu: Nlu, text: string, opts: { isChoice?: boolean } = {}): Understanding {
+  const { slots: slotWords, model: words } = wordsOf(text, nlu.abbreviations, nlu.lexicon);
   const age = ageOf(slotWords);
   const child = mentionsChild(slotWords, age);
   const relation = relationOf(slotWords);
@@ -78,7 +77,7 @@ export function understand(nlu: Nlu, lexicon: DangerLexicon, text: string, opts:
   // ("bị đánh" with no time cue), or a strong one inside a question about the law or a
   // hypothetical ("cầm dao dọa giết người bị tù mấy năm"), needs some agreement from the
   // model, so that past events, legal questions and a witness asking how to help are not alarms.
-  const found = detectDanger(lexicon, text);
+  const found = detectDanger(nlu.lexicon, text);
   const bar = found.danger ? (found.contextual || found.framed ? thresholds.contextual : thresholds.strong) : 1;
   const rule = found.danger && dangerScore >= bar ? found : { danger: false as const };
   // One word ("1", "english", "/help") is too little for the model to raise danger alone:
@@ -112,11 +111,11 @@ export function understand(nlu: Nlu, lexicon: DangerLexicon, text: string, opts:
  * Danger and its kind for the paths that must not fail (the database is down, the engine
  * threw): understanding if it works, else the lexicon alone.
  */
-export function dangerOf(nlu: Nlu, lexicon: DangerLexicon, text: string): { danger: boolean; kind: DangerKind } {
+export function dangerOf(nlu: Nlu, text: string): { danger: boolean; kind: DangerKind } {
   try {
-    const u = understand(nlu, lexicon, text);
+    const u = understand(nlu, text);
     return { danger: u.danger, kind: u.dangerKind ?? 'self' };
   } catch {
-    return { danger: detectDanger(lexicon, text).danger, kind: 'self' };
+    return { danger: detectDanger(nlu.lexicon, text).danger, kind: 'self' };
   }
 }

@@ -12,7 +12,7 @@ import {
 } from '../../../src/engine';
 import { cfg, flows, keys, T0, tap, txt } from './helpers';
 
-const words = (s: string) => wordsOf(s, flows().nlu.abbreviations);
+const words = (s: string) => wordsOf(s, flows().nlu.abbreviations, flows().danger).slots;
 
 describe('slots', () => {
   it.each([
@@ -47,7 +47,7 @@ describe('slots', () => {
 
 describe('danger kinds (real corpus)', () => {
   const kind = (text: string) => {
-    const u = understand(flows().nlu, flows().danger, text);
+    const u = understand(flows().nlu, text);
     return u.danger ? u.dangerKind : null;
   };
   it.each([
