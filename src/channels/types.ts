@@ -41,6 +41,8 @@ export interface Outbound {
   options?: OutboundOption[];
   /** Delete the bot's earlier messages of this conversation where the channel allows it (Telegram). */
   deleteMessageIds?: string[];
+  /** The person used an exit: the web chat page leaves at once (cookie, page and state gone). */
+  endsSession?: boolean;
 }
 
 /** What a send attempt produced; the outbox decides on retries from this. */

@@ -7,5 +7,6 @@ export function toOutbound(reply: Reply & { deleteMessageIds?: string[] }): Outb
   const out: Outbound = { text: reply.text };
   if (reply.options?.length) out.options = reply.options.map((o) => ({ label: o.label, payload: o.payload }));
   if (reply.deleteMessageIds?.length) out.deleteMessageIds = reply.deleteMessageIds;
+  if (reply.exit) out.endsSession = true;
   return out;
 }

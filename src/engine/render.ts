@@ -72,7 +72,7 @@ export function doExit(ctx: Ctx): void {
   const s = ctx.state;
   ctx.state = { lang: s.lang, node: null, vars: {}, stack: [], privacyShown: false, lastActivityAt: ctx.now, status: s.status };
   ctx.events.push({ type: 'exit' });
-  ctx.replies.push({ key: `exit.${ctx.channel}`, text: t(ctx, `exit.${ctx.channel}`) });
+  ctx.replies.push({ key: `exit.${ctx.channel}`, text: t(ctx, `exit.${ctx.channel}`), exit: true });
 }
 
 /**

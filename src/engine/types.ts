@@ -49,6 +49,8 @@ export interface Reply {
   text: string;
   options?: ReplyOption[];
   emergency?: boolean;
+  /** The person left (exit): a channel that can (web chat) ends the session and leaves no trace. */
+  exit?: boolean;
 }
 
 /** What happened, for case metadata and handoff. Never carries text except `relay`. */

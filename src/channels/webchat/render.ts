@@ -13,6 +13,8 @@ import type { Outbound } from '../types';
 export interface WebchatMessage {
   text: string;
   options?: { label: string; payload: string }[];
+  /** The person used an exit (menu option, typed "thoát"/"exit"/"/stop"): the page leaves as the quick-exit button does. */
+  exit?: true;
 }
 
 /** More buttons than this do not fit a phone screen; the engine never sends that many. */
@@ -21,6 +23,7 @@ export const MAX_OPTIONS = 12;
 /** Outbound → web chat message. deleteMessageIds means nothing here: the page keeps nothing. */
 export function renderWebchat(out: Outbound): WebchatMessage {
   const msg: WebchatMessage = { text: out.text };
+  if (out.endsSession) msg.exit = true;
   if (out.options?.length) msg.options = out.options.slice(0, MAX_OPTIONS).map((o) => ({ label: o.label, payload: o.payload }));
   return msg;
 }
