@@ -42,7 +42,7 @@ export interface Wired {
 /** Wire every area. */
 export async function wireAreas(config: Config): Promise<Wired> {
   const flows = loadFlowSet(REPO_ROOT);
-  const engineConfig: EngineConfig = { hotlineNumber: config.hotlineNumber, inactivityMs: config.inactivityMs, defaultLang: config.defaultLanguage };
+  const engineConfig: EngineConfig = { hotlineNumber: config.hotlineNumber, caseNoteDays: config.caseNoteRetentionDays, retentionDays: config.retentionDays, inactivityMs: config.inactivityMs, defaultLang: config.defaultLanguage };
   const cipher = new FieldCipher(config.dataKeys);
   const outbox = new Outbox(cipher);
   const control = createConversationControl({ flows, engineConfig, outbox });
@@ -50,11 +50,16 @@ export async function wireAreas(config: Config): Promise<Wired> {
   const handoff = createHandoff(config, { conversations: control, cases, cipher, flows });
   // Cases first: the handoff's recordHandoff calls then find the episode already open.
   const sinks: EventSink[] = [cases, handoff.sink];
-  const pipeline = new ConversationPipeline({ flows, engineConfig, pseudonymKey: config.pseudonymKey, cipher, outbox, sinks });
+  const pipeline = new ConversationPipeline({ flows, engineConfig, pseudonymKey: config.pseudonymKey, cipher, outbox, sinks, line: () => handoff.line() });
   outbox.onDelivery((e) => handoff.onDelivery(e));
   const ingest: Ingest = { pipeline, flows, engineConfig };
 
-  const channels = buildAdapters(config, { cipher, ingest });
+  // A person back on the web chat with their resume code: the console shows the follow-up was read.
+  const onWebchatResumed = (sid: string) => {
+    const pid = pipeline.pidOf({ channel: 'webchat', channelUserId: sid });
+    void handoff.personReturned(pid).catch((err) => log.warn('could not record a return to the web chat', { pid, err }));
+  };
+  const channels = buildAdapters(config, { cipher, ingest, onWebchatResumed });
   const { adapters } = channels;
   const worker = new OutboxWorker(adapters, outbox, cipher, {
     maxAttempts: config.outboxMaxAttempts,

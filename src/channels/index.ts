@@ -20,7 +20,7 @@ export interface Channels {
 }
 
 /** Build the enabled adapters and the web chat's routes (the webhooks are mounted by wiring). */
-export function buildAdapters(config: Config, deps: { cipher: FieldCipher; ingest: Ingest }): Channels {
+export function buildAdapters(config: Config, deps: { cipher: FieldCipher; ingest: Ingest; onWebchatResumed?: (sid: string) => void }): Channels {
   const adapters: ChannelAdapter[] = [];
   const mounts: Mount[] = [];
   const telegram = createTelegramAdapter(config);
@@ -29,7 +29,7 @@ export function buildAdapters(config: Config, deps: { cipher: FieldCipher; inges
   if (zalo) adapters.push(zalo);
   let webchat: Webchat | null = null;
   if (config.webchatEnabled) {
-    const wc: Webchat = createWebchat(config, { cipher: deps.cipher, receive: (i) => receiveOrFallback(deps.ingest, wc.adapter, i) });
+    const wc: Webchat = createWebchat(config, { cipher: deps.cipher, receive: (i) => receiveOrFallback(deps.ingest, wc.adapter, i), onResumed: deps.onWebchatResumed });
     adapters.push(wc.adapter);
     mounts.push({ path: '/chat', router: wc.router });
     webchat = wc;

@@ -43,7 +43,16 @@ export interface Outbound {
   deleteMessageIds?: string[];
   /** The person used an exit: the web chat page leaves at once (cookie, page and state gone). */
   endsSession?: boolean;
+  /**
+   * A follow-up was promised: a channel that forgets the person when the page closes (web
+   * chat) keeps the conversation reachable with this one-time code until `until`. The text
+   * already shows the code; other channels ignore this.
+   */
+  resume?: ResumeOffer;
 }
+
+/** A one-time code that reopens a web chat conversation until an instant (ISO 8601). */
+export interface ResumeOffer { code: string; until: string }
 
 /** What a send attempt produced; the outbox decides on retries from this. */
 export type SendResult =

@@ -3,9 +3,9 @@
  * putting the person at a node, sending texts). Status moves are conditional updates,
  * so two counsellors (or two instances) can never both win the same move.
  */
-import type { ChannelName } from '../channels/types';
+import type { ChannelName, Outbound } from '../channels/types';
 import type { ConversationState, EngineConfig, FlowSet } from '../engine';
-import { enter, initialState, text } from '../engine';
+import { enter, initialState, optionsAt, text } from '../engine';
 import type { Outbox } from '../outbox';
 import { toOutbound } from './outbound';
 import { withPidLock } from './pidLock';
@@ -43,7 +43,15 @@ export function createConversationControl(deps: { flows: FlowSet; engineConfig: 
     },
 
     async sendTexts(pid, texts, origin, opts = {}) {
-      return outbox.enqueue(pid, texts.map((t) => ({ outbound: { text: t }, priority: opts.priority ?? 1 })), { origin });
+      const outs: Outbound[] = texts.map((t) => ({ text: t, ...(opts.resume ? { resume: opts.resume } : {}) }));
+      const last = outs[outs.length - 1];
+      if (opts.keepOptions && last) {
+        const c = await ConversationModel.findOne({ _id: pid }).lean<ConversationDoc>();
+        const state = c?.state && Object.keys(c.state).length ? (c.state as unknown as ConversationState) : null;
+        const options = state ? optionsAt(flows, state, engineConfig, c!.channel as ChannelName) : [];
+        if (options.length) last.options = options;
+      }
+      return outbox.enqueue(pid, outs.map((outbound) => ({ outbound, priority: opts.priority ?? 1 })), { origin });
     },
 
     async textFor(pid, key, vars) {

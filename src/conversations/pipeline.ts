@@ -22,7 +22,7 @@
  * inbox, which holds only the updates in flight.
  */
 import type { Inbound } from '../channels/types';
-import type { ConversationState, EngineConfig, EngineEvent, FlowSet, Reply, StepResult } from '../engine';
+import type { ConversationState, EngineConfig, EngineEvent, EngineInput, FlowSet, LineStatus, Reply, StepResult } from '../engine';
 import { dangerOf, emergencyReply, initialState, step, text } from '../engine';
 import { log } from '../observability/log';
 import { metrics } from '../observability/metrics';
@@ -53,6 +53,8 @@ export interface PipelineDeps {
   cipher: FieldCipher;
   outbox: Outbox;
   sinks: EventSink[];
+  /** The counsellor line now (handoff's snapshot), so the bot says the truth before a request. */
+  line?: () => LineStatus | undefined;
 }
 
 /** What receive() says: recorded now, or seen before. */
@@ -264,7 +266,8 @@ export class ConversationPipeline {
     const { flows, engineConfig } = this.deps;
     const prev = (conv.state && Object.keys(conv.state).length ? conv.state : null) as unknown as ConversationState | null;
     const status = conv.status === 'closed' ? 'bot' : conv.status;
-    const input = { kind: inbound.kind, text: inbound.text, payload: inbound.payload, channel: inbound.channel };
+    const line = this.deps.line?.();
+    const input: EngineInput = { kind: inbound.kind, text: inbound.text, payload: inbound.payload, channel: inbound.channel, ...(line ? { line } : {}) };
     const base = prev ? { ...prev, status } : { ...initialState(engineConfig), status };
 
     const system = handleSystemPayload(flows, engineConfig, conv, inbound, base);

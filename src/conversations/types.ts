@@ -3,8 +3,17 @@
  * the engine and hands the resulting events to every EventSink (handoff, cases).
  * Sinks must be idempotent: after a crash an update's events may be handed over twice.
  */
-import type { ChannelName } from '../channels/types';
+import type { ChannelName, ResumeOffer } from '../channels/types';
 import type { EngineEvent } from '../engine';
+
+/** How sendTexts sends. */
+export interface SendOptions {
+  priority?: 0 | 1;
+  /** Web chat: the conversation stays reachable with this one-time code (see Outbound.resume). */
+  resume?: ResumeOffer;
+  /** The last text carries the buttons of the node the person waits at, so they stay on screen. */
+  keepOptions?: boolean;
+}
 
 /** Handoff status of a conversation. Changed only through handoff/transitions.ts. */
 export type ConversationStatus = 'bot' | 'queued' | 'with_counsellor' | 'closed';
@@ -53,7 +62,7 @@ export interface ConversationControl {
   /** Put the person at a flow node as if they had just arrived (engine.enter) and send its replies. */
   enterNode(pid: string, nodeId: string): Promise<void>;
   /** Send texts to the person through the outbox, in order. Returns outbox ids. */
-  sendTexts(pid: string, texts: string[], origin: 'bot' | 'counsellor' | 'system', opts?: { priority?: 0 | 1 }): Promise<string[]>;
+  sendTexts(pid: string, texts: string[], origin: 'bot' | 'counsellor' | 'system', opts?: SendOptions): Promise<string[]>;
   /** Resolve a content text key in the person's language (e.g. 'handoff.counsellor_joined'). */
   textFor(pid: string, key: string, vars?: Record<string, string>): Promise<string>;
   /** Block (bot answers emergency numbers only) until the given time; null lifts it. */

@@ -9,7 +9,8 @@ import type { Ctx } from './context';
 import { t } from './context';
 import { NODES } from './flowset';
 import { matchOption } from './match';
-import { matchProvince } from './provinces';
+import { formerNameNote } from './picker';
+import { findProvince } from './provinces';
 import { goTo } from './render';
 import type { ReplyOption } from './types';
 
@@ -68,12 +69,16 @@ export function routeByMeaning(ctx: Ctx, typed: string, atRest: boolean, chooseP
   const u = ctx.understanding;
   // A number that picked no option is a stale or mistyped choice, not words to understand.
   if (!u || !typed.trim() || /^\d{1,3}$/.test(typed.trim())) return false;
-  const province = matchProvince(ctx.flows.provinces, typed, { inSentence: true });
+  const found = findProvince(ctx.flows.provinces, typed, { inSentence: true });
+  const province = found?.province ?? null;
   const intent = u.intent && !ctx.flows.nlu.config.noTopic.includes(u.intent) ? adjustedTopic(ctx, u.intent) : u.intent;
 
   // "nhà tạm lánh ở Đà Nẵng": the services there, at once.
   if (province && (intent === FIND_HELP_TOPIC || u.band !== 'direct' || intent === null)) {
     ctx.events.push({ type: 'understood', intent: FIND_HELP_TOPIC }, { type: 'topic', topic: FIND_HELP_TOPIC });
+    // "Bình Dương" typed anywhere: first where it belongs since the 2025 merger, then its services.
+    const note = found ? formerNameNote(ctx, province, found.phrase) : null;
+    if (note) ctx.replies.push(note);
     chooseProvince(province.code);
     return true;
   }

@@ -10,8 +10,9 @@ import { NODES } from './flowset';
 import { fold } from './normalize';
 import { matchOption } from './match';
 import { answerToClarify, goToTopic, routeByMeaning, TOPIC_PAYLOAD } from './freeText';
-import { matchProvince } from './provinces';
-import { answerEvents, goTo, optionsOf, PAGE_SIZE, promptOf } from './render';
+import { findProvince } from './provinces';
+import { formerNameNote, PICKER_NAV, turnPage } from './picker';
+import { answerEvents, goBack, goTo, optionsOf, promptOf } from './render';
 import type { EngineInput } from './types';
 
 const SKIP_WORDS = ['skip', 'bo qua', 'khong tra loi', 'next'];
@@ -79,8 +80,8 @@ export function handleAtNode(ctx: Ctx, input: EngineInput): void {
     ? options.findIndex((o) => o.payload === input.payload)
     : matchOption(options, typed, alt);
   const chosen = i >= 0 ? options[i] : undefined;
-  // End and handoff nodes offer one button ("Main menu" / "Cancel request"); else text is free.
-  if (node.type === 'end' || node.type === 'handoff') {
+  // End, handoff and wait nodes offer one button ("Main menu" / "Cancel request"); else text is free.
+  if (node.type === 'end' || node.type === 'handoff' || node.type === 'wait') {
     if (chosen?.payload === 'menu') return goTo(ctx, NODES.mainMenu, false);
     if (chosen?.payload === 'cancel') {
       ctx.events.push({ type: 'handoff_cancel' });
@@ -103,20 +104,27 @@ export function handleAtNode(ctx: Ctx, input: EngineInput): void {
     return goTo(ctx, node.next ?? NODES.mainMenu);
   }
   if (node.type === 'province_picker') {
-    if (chosen?.payload === 'more') {
-      // Wrap around after the last page, so "more" always shows something.
-      const pages = Math.max(1, Math.ceil(ctx.flows.provinces.length / PAGE_SIZE));
-      ctx.state.vars._page = String((Number(ctx.state.vars._page ?? '0') + 1) % pages);
+    const nav = chosen?.payload;
+    if (nav === PICKER_NAV.next || nav === PICKER_NAV.prev) {
+      turnPage(ctx, nav === PICKER_NAV.next ? 1 : -1);
       ctx.replies.push(promptOf(ctx, node));
       return;
     }
-    if (chosen?.payload === 'skip' || (node.skippable && SKIP_WORDS.includes(fold(typed)))) {
+    // Tapped, these two are global commands (step.ts); typed as their number they land here.
+    if (nav === PICKER_NAV.menu) return goTo(ctx, NODES.mainMenu, false);
+    if (nav === PICKER_NAV.back) return goBack(ctx);
+    if (nav === PICKER_NAV.skip || (node.skippable && SKIP_WORDS.includes(fold(typed)))) {
       answerEvents(ctx, node, null);
       return goTo(ctx, node.next ?? NODES.mainMenu);
     }
-    if (chosen?.payload.startsWith('p:')) return chooseProvince(ctx, node, chosen.payload.slice(2));
-    const p = typed ? matchProvince(ctx.flows.provinces, typed) : null;
-    if (p) return chooseProvince(ctx, node, p.code);
+    if (nav?.startsWith('p:')) return chooseProvince(ctx, node, nav.slice(2));
+    const found = typed ? findProvince(ctx.flows.provinces, typed) : null;
+    if (found) {
+      // A name from before the 2025 merger: say where it belongs now, then go on with that province.
+      const note = formerNameNote(ctx, found.province, found.phrase);
+      if (note) ctx.replies.push(note);
+      return chooseProvince(ctx, node, found.province.code);
+    }
     return handleFreeText(ctx, input, false);
   }
   // ask

@@ -57,18 +57,17 @@ export interface Province {
 /** Words people put in front of a name that say nothing about which province it is. */
 const PREFIX = /^(tinh|thanh pho|tp|province|city|the city of)\s+/;
 
-/** All folded phrases a province answers to, with and without "tỉnh"/"thành phố"/"TP". */
+/** The folded forms one name answers to: as written, without "tỉnh"/"thành phố"/"TP", without spaces. */
+function formsOf(name: string): string[] {
+  const f = fold(name);
+  if (f === '') return [];
+  return [f, f.replace(PREFIX, ''), f.replace(/\s+/g, '')]; // "dak lak" → "daklak", "ha noi" → "hanoi"
+}
+
+/** All folded phrases a province answers to. */
 function phrasesOf(p: Province): string[] {
   const raw = [p.name.vi, p.name.en, ...p.formerNames, ...(p.aliases ?? [])];
-  const out = new Set<string>();
-  for (const r of raw) {
-    const f = fold(r);
-    if (f === '') continue;
-    out.add(f);
-    out.add(f.replace(PREFIX, ''));
-    out.add(f.replace(/\s+/g, '')); // "dak lak" → "daklak", "ha noi" → "hanoi"
-  }
-  return [...out];
+  return [...new Set(raw.flatMap(formsOf))];
 }
 
 interface Index {
@@ -114,6 +113,14 @@ const PLACE_CUE = /(?:^|\s)(?:tinh|thanh pho|tp|o|tai|ve|den|toi|len|ra|vo|from|
  * place word ("nhà tạm lánh ở Hòa Bình", not "muốn hòa bình với chồng").
  */
 export function matchProvince(provinces: Province[], text: string, opts: { inSentence?: boolean } = {}): Province | null {
+  return findProvince(provinces, text, opts)?.province ?? null;
+}
+
+/**
+ * matchProvince, with the folded phrase that named the province, so a caller can tell a
+ * former name ("quang binh") from today's name and say where that province belongs now.
+ */
+export function findProvince(provinces: Province[], text: string, opts: { inSentence?: boolean } = {}): { province: Province; phrase: string } | null {
   const folded = fold(text);
   if (folded === '') return null;
   const { re, byPhrase, ambiguous } = indexOf(provinces);
@@ -123,5 +130,37 @@ export function matchProvince(provinces: Province[], text: string, opts: { inSen
     if (opts.inSentence && ambiguous.has(phrase) && !PLACE_CUE.test(folded.slice(0, m.index))) continue;
     if (best === null || phrase.length > best.length) best = phrase;
   }
-  return best === null ? null : byPhrase.get(best) ?? null;
+  const province = best === null ? undefined : byPhrase.get(best);
+  return province && best !== null ? { province, phrase: best } : null;
+}
+
+/** The former name (as written in provinces.yaml) that a phrase from findProvince stands for, else null. */
+export function formerNameOf(p: Province, phrase: string): string | null {
+  return p.formerNames.find((n) => formsOf(n).includes(phrase)) ?? null;
+}
+
+/** A name without Vietnamese diacritics, case kept: "Bà Rịa – Vũng Tàu" → "Ba Ria – Vung Tau" (English replies). */
+export function withoutDiacritics(name: string): string {
+  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFC');
+}
+
+/** Words in front of a name that people skip when they look it up: "TP Hồ Chí Minh" is found under H. */
+const SORT_PREFIX = /^(?:tp\.?|thành phố|tỉnh)\s+/iu;
+const sorted = new WeakMap<Province[], Map<string, Province[]>>();
+
+/**
+ * The provinces in alphabetical order of their name in `lang` ('en': English names, else
+ * Vietnamese names with Vietnamese collation, where "Đ" follows "D" and tones sort after the
+ * base letter). Computed once per provinces array and language.
+ */
+export function provincesInOrder(provinces: Province[], lang: string): Province[] {
+  const l = lang === 'en' ? 'en' : 'vi';
+  const perLang = sorted.get(provinces) ?? new Map<string, Province[]>();
+  sorted.set(provinces, perLang);
+  const hit = perLang.get(l);
+  if (hit) return hit;
+  const key = (p: Province) => p.name[l].replace(SORT_PREFIX, '');
+  const list = [...provinces].sort((a, b) => key(a).localeCompare(key(b), l));
+  perLang.set(l, list);
+  return list;
 }

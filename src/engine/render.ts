@@ -8,42 +8,36 @@ import { t } from './context';
 import type { CompiledNode } from './flowset';
 import { NODES } from './flowset';
 import { allLabels } from './match';
+import { pickerOptions } from './picker';
 import { renderLegal, renderServices } from './services';
 import { ANSWER_NAMES, type Reply, type ReplyOption } from './types';
 
-/** Provinces per page in the picker: 8 + "more" + "skip" stays within 10 options. */
-export const PAGE_SIZE = 8;
 /** Node types that stop and wait for input. */
-export const WAITING = new Set(['menu', 'ask', 'province_picker', 'language', 'end', 'handoff']);
+export const WAITING = new Set(['menu', 'ask', 'province_picker', 'language', 'end', 'handoff', 'wait']);
 /** Waiting nodes worth returning to with "back". */
 const BACKABLE = new Set(['menu', 'ask', 'province_picker', 'language']);
 const MAX_HOPS = 40;
 
 /** The options a waiting node offers now (labels resolved), with alternative labels in all languages. */
 export function optionsOf(ctx: Ctx, node: CompiledNode): { options: ReplyOption[]; alt: string[][] } {
+  if (node.type === 'province_picker') return pickerOptions(ctx, node);
   const options: ReplyOption[] = [];
   const alt: string[][] = [];
   const add = (key: string, payload: string, label?: string) => {
     options.push({ label: label ?? t(ctx, key), payload });
     alt.push(label ? [] : allLabels(ctx.flows, key));
   };
-  if (node.type === 'menu' || node.type === 'ask') for (const o of node.options ?? []) add(o.label, o.payload);
-  if (node.type === 'province_picker') {
-    const list = ctx.flows.provinces;
-    const pages = Math.max(1, Math.ceil(list.length / PAGE_SIZE));
-    const page = Number(ctx.state.vars._page ?? '0') % pages;
-    for (const p of list.slice(page * PAGE_SIZE, page * PAGE_SIZE + PAGE_SIZE)) {
-      add('', `p:${p.code}`, ctx.state.lang === 'en' ? p.name.en : p.name.vi);
-      alt[alt.length - 1] = [p.name.vi, p.name.en];
-    }
-    if (pages > 1) add('opt.more', 'more');
+  for (const o of node.type === 'menu' || node.type === 'ask' ? node.options ?? [] : []) {
+    // "Back to where I was" only when there is somewhere to go back to (after a danger reply).
+    if (o.payload === 'back' && ctx.state.stack.length === 0) continue;
+    add(o.label, o.payload);
   }
   if (node.type === 'language') {
     for (const l of ctx.flows.languages) add('', `lang:${l}`, ctx.flows.texts[l]?.['lang.name'] ?? l);
   }
-  if ((node.type === 'ask' || node.type === 'province_picker') && node.skippable) add('opt.skip', 'skip');
+  if (node.type === 'ask' && node.skippable) add('opt.skip', 'skip');
   if (node.type === 'end') add('opt.main_menu', 'menu');
-  if (node.type === 'handoff') add('opt.cancel', 'cancel');
+  if (node.type === 'handoff' || node.type === 'wait') add('opt.cancel', 'cancel');
   return { options, alt };
 }
 
@@ -73,6 +67,30 @@ export function doExit(ctx: Ctx): void {
   ctx.state = { lang: s.lang, node: null, vars: {}, stack: [], privacyShown: false, lastActivityAt: ctx.now, status: s.status };
   ctx.events.push({ type: 'exit' });
   ctx.replies.push({ key: `exit.${ctx.channel}`, text: t(ctx, `exit.${ctx.channel}`), exit: true });
+}
+
+/**
+ * When no counsellor can take the chat now (out of hours, or nobody online), say so first,
+ * with when the line opens, and return true: the caller then goes to the node's
+ * `unavailable` alternatives instead of promising a counsellor.
+ */
+function lineDown(ctx: Ctx): boolean {
+  const line = ctx.line;
+  if (!line || (line.open && line.online > 0)) return false;
+  const why = line.open ? 'nobody' : 'closed';
+  const opens = line.opens
+    ? t(ctx, line.opens.inDays === 0 ? 'live.opens_today' : line.opens.inDays === 1 ? 'live.opens_tomorrow' : 'live.opens_on', { time: line.opens.time, date: line.opens.date })
+    : t(ctx, 'live.opens_unknown');
+  const key = `counsellor.${why}`;
+  ctx.replies.push({ key, text: t(ctx, key, { opens }) });
+  ctx.events.push({ type: 'line_unavailable', why });
+  return true;
+}
+
+/** "Back": the waiting node the person came from, or the main menu when there is none. */
+export function goBack(ctx: Ctx): void {
+  const prev = ctx.state.stack.pop();
+  goTo(ctx, prev && ctx.flows.nodes[prev] ? prev : NODES.mainMenu, false);
 }
 
 /**
@@ -113,7 +131,14 @@ export function goTo(ctx: Ctx, target: string, push = true): void {
       case 'exit':
         doExit(ctx);
         return;
+      case 'line':
+        id = lineDown(ctx) ? node.unavailable : node.next;
+        continue;
       case 'handoff': {
+        if (lineDown(ctx)) {
+          id = node.unavailable;
+          continue;
+        }
         const answers: Record<string, string> = {};
         for (const n of ANSWER_NAMES) if (ctx.state.vars[n]) answers[n] = ctx.state.vars[n] as string;
         ctx.events.push({ type: 'handoff_requested', answers });
@@ -128,7 +153,8 @@ export function goTo(ctx: Ctx, target: string, push = true): void {
         break;
     }
     // A waiting node: remember where we came from, show its prompt, wait.
-    if (node.type === 'province_picker' && from !== node.id) delete ctx.state.vars._page;
+    // Back (from the danger offer) keeps the picker's page; arriving anew starts at page 1.
+    if (node.type === 'province_picker' && from !== node.id && push) delete ctx.state.vars._page;
     if (node.id === NODES.mainMenu) ctx.state.stack = [];
     else if (push && from && from !== node.id && BACKABLE.has(ctx.flows.nodes[from]?.type ?? '')) {
       ctx.state.stack = [...ctx.state.stack, from].slice(-20);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 /** Node types the engine knows. */
 export const NODE_TYPES = [
-  'message', 'menu', 'ask', 'handoff', 'goto', 'end', 'exit',
+  'message', 'menu', 'ask', 'handoff', 'wait', 'line', 'goto', 'end', 'exit',
   'services', 'legal', 'province_picker', 'language',
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
@@ -46,6 +46,11 @@ export const NodeSchema = z.object({
   entry: z.string().optional(),
   /** A topic event emitted when the node is entered (case metadata). */
   topic: z.string().optional(),
+  /**
+   * line / handoff: where to go when no counsellor can take the chat now (out of hours, or
+   * nobody online); the truth is said first, then this node offers what the person can do.
+   */
+  unavailable: z.string().optional(),
   /** The caller may `enter` this node directly (e.g. feedback, safe time). */
   entryPoint: z.boolean().optional(),
 });

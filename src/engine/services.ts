@@ -7,7 +7,8 @@ import type { Ctx } from './context';
 import { t } from './context';
 import type { CompiledNode } from './flowset';
 import { REFERENCE_LANG } from './flowset';
-import { formatService, servicesFor } from './directory';
+import { displayDate } from './dates';
+import { formatService, servicesFor, type DirectoryEntry } from './directory';
 import type { Reply } from './types';
 
 /** Channel limit for one message (Zalo's 2000 characters is the smallest). */
@@ -35,6 +36,27 @@ export function provinceName(ctx: Ctx, code: string): string {
   return ctx.state.lang === 'en' ? p.name.en : p.name.vi;
 }
 
+/** Three-digit numbers are the emergency lines (113, 115, 111): they lead the national numbers. */
+const EMERGENCY_CODE = /^\d{3}$/;
+
+/**
+ * The national list: the numbers (emergency lines, then our hotline once HOTLINE_NUMBER is set,
+ * then the rest in file order) under one short header, so they fit one message; the places
+ * without a phone (commune police, Women's Union…) follow in a second message of their own.
+ */
+function renderNational(ctx: Ctx, national: DirectoryEntry[]): Reply[] {
+  const f = (e: DirectoryEntry) => formatService(e, ctx.state.lang);
+  const numbers = national.filter((e) => e.phone);
+  const emergency = numbers.filter((e) => EMERGENCY_CODE.test(e.phone ?? ''));
+  const others = numbers.filter((e) => !EMERGENCY_CODE.test(e.phone ?? ''));
+  const hotline = t(ctx, 'services.hotline'); // empty until the number is configured: never invented
+  const blocks = [...emergency.map(f), ...(hotline ? [hotline] : []), ...others.map(f)];
+  const replies = pack('services.national', t(ctx, 'services.national'), blocks);
+  const places = national.filter((e) => !e.phone);
+  if (places.length > 0) replies.push(...pack('services.national_places', t(ctx, 'services.national_places'), places.map(f)));
+  return replies;
+}
+
 /** Replies listing the services for vars.province, always followed by the national numbers. */
 export function renderServices(ctx: Ctx): Reply[] {
   const code = ctx.state.vars.province;
@@ -48,7 +70,7 @@ export function renderServices(ctx: Ctx): Reply[] {
   } else {
     replies.push({ key: 'services.no_province', text: t(ctx, 'services.no_province') });
   }
-  replies.push(...pack('services.national', t(ctx, 'services.national'), national.map((e) => formatService(e, lang))));
+  replies.push(...renderNational(ctx, national));
   const categories = [...new Set([...local, ...national].map((e) => e.category))].sort();
   ctx.events.push({ type: 'referral', province: code ?? 'national', categories });
   return replies;
@@ -69,5 +91,5 @@ export function renderLegal(ctx: Ctx, node: CompiledNode): Reply {
   const body = localised(ctx, entry.text, true);
   const source = localised(ctx, entry.source, false);
   const key = typeof entry.text === 'string' ? entry.text : `legal.${entry.id}`;
-  return { key, text: `${body}\n\n${t(ctx, 'legal.source', { source, date: entry.lastChecked })}` };
+  return { key, text: `${body}\n\n${t(ctx, 'legal.source', { source, date: displayDate(entry.lastChecked) })}` };
 }

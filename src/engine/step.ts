@@ -12,8 +12,9 @@ import { NODES } from './flowset';
 import { commandFromPayload, matchCommand, matchOption, type Command } from './match';
 import { handleAtNode, handleFreeText, rerender } from './input';
 import { doExit, goTo, optionsOf } from './render';
+import { matchProvince } from './provinces';
 import { emergencyReply } from './text';
-import type { ConversationState, EngineConfig, EngineInput, StepResult } from './types';
+import type { ConversationState, EngineConfig, EngineInput, ReplyOption, StepResult } from './types';
 
 /** A fresh conversation in the default language. */
 export function initialState(cfg: EngineConfig): ConversationState {
@@ -46,8 +47,26 @@ function counsellorStatus(ctx: Ctx, input: EngineInput, cmd: Command | null): vo
     ctx.replies.push({ key: 'cmd.media_counsellor', text: t(ctx, 'cmd.media_counsellor') });
     return;
   }
+  if (answerWhileWaiting(ctx, input)) return;
   const relayed = input.kind === 'text' ? (input.text ?? '') : (input.payload ?? '');
   if (relayed.trim()) ctx.events.push({ type: 'relay', text: relayed });
+}
+
+/**
+ * After a one-tap request (from the danger offer) the optional questions come while the
+ * person already waits in the queue: an answer to them (a button, "2", a province name, "bỏ
+ * qua") is taken as an answer; anything else is a message for the counsellor.
+ */
+function answerWhileWaiting(ctx: Ctx, input: EngineInput): boolean {
+  const node = ctx.state.node ? ctx.flows.nodes[ctx.state.node] : undefined;
+  if (ctx.state.status !== 'queued' || !node || (node.type !== 'ask' && node.type !== 'province_picker')) return false;
+  const typed = input.kind === 'text' ? (input.text ?? '') : '';
+  const { options, alt } = optionsOf(ctx, node);
+  const picked = input.kind === 'choice' ? options.some((o) => o.payload === input.payload) : matchOption(options, typed, alt) >= 0;
+  const province = node.type === 'province_picker' && typed.trim() !== '' && matchProvince(ctx.flows.provinces, typed) !== null;
+  if (!picked && !province) return false;
+  handleAtNode(ctx, input);
+  return true;
 }
 
 /** The text picks an option of the node the person is at, or is a global command. */
@@ -81,7 +100,7 @@ function runCommand(ctx: Ctx, cmd: Command, input: EngineInput): void {
       ctx.replies.push({ key: 'cmd.help', text: t(ctx, 'cmd.help') });
       return rerender(ctx);
     case 'cancel':
-      if (here?.type === 'handoff') {
+      if (here?.type === 'handoff' || here?.type === 'wait') {
         ctx.events.push({ type: 'handoff_cancel' });
         ctx.replies.push({ key: 'cmd.handoff_cancelled', text: t(ctx, 'cmd.handoff_cancelled') });
         return goTo(ctx, NODES.mainMenu, false);
@@ -103,7 +122,7 @@ function runCommand(ctx: Ctx, cmd: Command, input: EngineInput): void {
  * @param now epoch ms of the input (the engine never reads the clock).
  */
 export function step(flows: FlowSet, state: ConversationState | null, input: EngineInput, now: number, cfg: EngineConfig): StepResult {
-  const ctx = makeCtx(flows, state ?? initialState(cfg), cfg, now, input.channel);
+  const ctx = makeCtx(flows, state ?? initialState(cfg), cfg, now, input.channel, input.line);
   const s = ctx.state;
   const last = s.lastActivityAt;
   s.lastActivityAt = now;
@@ -167,10 +186,19 @@ export function step(flows: FlowSet, state: ConversationState | null, input: Eng
 
 /**
  * Render a node as if the person had just arrived (the caller enters 'feedback.start' when a
- * counsellor closes a case, or 'counsellor.safe_time' when handoff is out of hours).
+ * counsellor closes a case, or 'counsellor.unavailable' when a request finds nobody to take it).
  */
 export function enter(flows: FlowSet, state: ConversationState, nodeId: string, now: number, cfg: EngineConfig): StepResult {
   const ctx = makeCtx(flows, state, cfg, now, 'webchat');
   goTo(ctx, nodeId);
   return done(ctx);
+}
+
+/**
+ * The options the person has now (the waiting node's), for a message the caller sends on
+ * its own (e.g. a resume code) so that the person's buttons stay on screen after it.
+ */
+export function optionsAt(flows: FlowSet, state: ConversationState, cfg: EngineConfig, channel: EngineInput['channel']): ReplyOption[] {
+  const node = state.node ? flows.nodes[state.node] : undefined;
+  return node ? optionsOf(makeCtx(flows, state, cfg, state.lastActivityAt ?? 0, channel), node).options : [];
 }

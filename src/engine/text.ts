@@ -36,7 +36,11 @@ export function text(flows: FlowSet, lang: string, key: string, vars?: Record<st
 
 /** Placeholders every text may use, from configuration. */
 export function configVars(cfg: EngineConfig): Record<string, string> {
-  return cfg.hotlineNumber ? { hotline: cfg.hotlineNumber } : {};
+  const vars: Record<string, string> = {};
+  if (cfg.hotlineNumber) vars.hotline = cfg.hotlineNumber;
+  if (cfg.caseNoteDays) vars.noteDays = String(cfg.caseNoteDays);
+  if (cfg.retentionDays) vars.keepDays = String(cfg.retentionDays);
+  return vars;
 }
 
 /**

@@ -22,17 +22,39 @@ export interface ConversationState {
   status: 'bot' | 'queued' | 'with_counsellor';
 }
 
+/**
+ * Whether a counsellor can take a chat now, as the caller last saw it (handoff keeps a
+ * snapshot a few seconds old). The bot says this truth before it asks anything, so it never
+ * promises a counsellor who is not there. The handoff service checks again at the request.
+ */
+export interface LineStatus {
+  /** Within the office hours (and not a public holiday). */
+  open: boolean;
+  /** Counsellors online now. */
+  online: number;
+  /** People already waiting in the queue. */
+  waiting: number;
+  /** When the line is closed: when it next opens, in local time (`inDays` 0 = today). */
+  opens?: { time: string; inDays: number; date: string } | null;
+}
+
 /** One thing the person did. @example { kind: 'text', text: 'chào', channel: 'zalo' } */
 export interface EngineInput {
   kind: 'text' | 'choice' | 'media';
   text?: string;
   payload?: string;
   channel: 'telegram' | 'zalo' | 'webchat';
+  /** The counsellor line now; absent when the caller does not know (the request then decides). */
+  line?: LineStatus;
 }
 
 /** Settings the caller passes in; the hotline number is never invented, only configured. */
 export interface EngineConfig {
   hotlineNumber?: string;
+  /** How long a counsellor's sealed case note is kept (the consent says it; its line is dropped when unset). */
+  caseNoteDays?: number;
+  /** How long a conversation's state is kept after the last message (the privacy notice says it). */
+  retentionDays?: number;
   inactivityMs: number;
   defaultLang: string;
 }
@@ -61,6 +83,8 @@ export type EngineEvent =
   | { type: 'referral'; province: string; categories: string[] }
   | { type: 'answer'; name: 'role' | 'ageGroup' | 'gender' | 'province'; value: string }
   | { type: 'handoff_requested'; answers: Record<string, string> }
+  /** A counsellor was asked for while none could take the chat: the truth was said instead. */
+  | { type: 'line_unavailable'; why: 'closed' | 'nobody' }
   | { type: 'handoff_cancel' }
   | { type: 'relay'; text: string }
   | { type: 'safe_time'; value: string }

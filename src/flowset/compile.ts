@@ -105,6 +105,7 @@ export function compile(src: RawSources): { flowSet: FlowSet; origins: Origins; 
       nodes[id] = {
         ...n, id, flow: f.id,
         next: n.next ? resolveRef(f.id, n.next) : undefined,
+        unavailable: n.unavailable ? resolveRef(f.id, n.unavailable) : undefined,
         options: n.options?.map((o) => ({ ...o, next: o.next ? resolveRef(f.id, o.next) : undefined })),
       };
       origins.nodeFile[id] = f.file;

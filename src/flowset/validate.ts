@@ -2,37 +2,38 @@
  * Cross-checks that follow the schemas (STYLE habit 5): references, text keys, channel
  * limits, reachability, a way back to the menu, neutral first lines, legal sources.
  */
-import { ENGINE_TEXT_KEYS, MAX_TEXT, NODES, PAGE_SIZE, REFERENCE_LANG, fold, type CompiledNode, type FlowSet } from '../engine';
+import { ENGINE_TEXT_KEYS, MAX_TEXT, NODES, REFERENCE_LANG, pickerOptionCount, type CompiledNode, type FlowSet } from '../engine';
 import type { Origins } from './compile';
 import type { Issue } from './issues';
+import { LOCK_SCREEN_EXEMPT, revealingWord } from './lockScreen';
+
+export { NON_NEUTRAL } from './lockScreen';
 
 /** Most options any channel shows well (Zalo numbered lines, Telegram keyboards). */
 export const MAX_OPTIONS = 10;
-
 /**
- * Words that must not appear in the first line of a reply: phones show it on the lock
- * screen, where someone else may read it. Folded (no diacritics). The emergency reply is exempt.
+ * A province picker page may hold more: it is a list of names plus the same four ways on and
+ * out (next, back, skip, main menu), and the web chat shows up to 12 buttons.
  */
-export const NON_NEUTRAL = [
-  'bao luc', 'bao hanh', 'xam hai', 'cong an', 'canh sat', 'hiep dam', 'cuong dam', 'quay roi', 'mua ban nguoi',
-  'danh dap', 'xam pham', 'violence', 'violent', 'abuse', 'abusive', 'police', 'rape', 'harass', 'assault',
-  'trafficking', 'domestic',
-];
+export const MAX_PICKER_OPTIONS = 12;
 
-/** Keys whose text is never the first line of a reply. */
-function exemptFromNeutral(key: string, labelKeys: Set<string>): boolean {
-  return key === 'emergency' || key.startsWith('emergency.') || key.startsWith('topic.') || labelKeys.has(key) || key === 'lang.name';
+/** An ISO date ("2026-11-23") in a text: people read day/month/year (src/engine/dates.ts). */
+const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/;
+
+/** Keys whose text is never the first line of a reply (button labels, topic labels). */
+function neverFirstLine(key: string, labelKeys: Set<string>): boolean {
+  return key.startsWith('topic.') || labelKeys.has(key) || key === 'lang.name';
 }
 
-const REQUIRED: Record<string, Array<'text' | 'next' | 'options' | 'entry'>> = {
-  message: ['text', 'next'], menu: ['text', 'options'], ask: ['text'], handoff: ['text'], goto: ['next'],
+const REQUIRED: Record<string, Array<'text' | 'next' | 'options' | 'entry' | 'unavailable'>> = {
+  message: ['text', 'next'], menu: ['text', 'options'], ask: ['text'], handoff: ['text', 'unavailable'], wait: ['text'], line: ['next', 'unavailable'], goto: ['next'],
   end: ['text'], exit: [], services: ['next'], legal: ['entry', 'next'], province_picker: ['text', 'next'], language: ['text', 'next'],
 };
 
 /** Outgoing edges of a node; end, exit and a final handoff lead back to the menu by design. */
 export function edges(n: CompiledNode): string[] {
-  const out = [n.next, ...(n.options ?? []).map((o) => o.next)].filter((x): x is string => !!x);
-  if (n.type === 'end' || n.type === 'exit' || (n.type === 'handoff' && !n.next)) out.push(NODES.mainMenu);
+  const out = [n.next, n.unavailable, ...(n.options ?? []).map((o) => o.next)].filter((x): x is string => !!x);
+  if (n.type === 'end' || n.type === 'exit' || n.type === 'wait' || (n.type === 'handoff' && !n.next)) out.push(NODES.mainMenu);
   return out;
 }
 
@@ -56,7 +57,7 @@ export function validate(fs: FlowSet, o: Origins): { errors: Issue[]; warnings: 
   const viFile = `content/texts/${REFERENCE_LANG}`;
   const at = (id: string) => ({ file: o.nodeFile[id] ?? 'flows', where: `node '${id.split('.').slice(1).join('.')}'` });
   const used = new Map<string, Issue>();
-  const labelKeys = new Set<string>(['opt.main_menu', 'opt.back', 'opt.skip', 'opt.more', 'opt.cancel']);
+  const labelKeys = new Set<string>(['opt.main_menu', 'opt.back', 'opt.prev_page', 'opt.skip', 'opt.more', 'opt.cancel']);
   const useKey = (key: string, where: Issue) => {
     if (!used.has(key)) used.set(key, where);
   };
@@ -72,7 +73,7 @@ export function validate(fs: FlowSet, o: Origins): { errors: Issue[]; warnings: 
     if (n.type === 'ask' && !n.options?.length && n.input !== 'text') errors.push({ ...w, message: "ask node needs options or input: text" });
     if (n.type === 'menu') (n.options ?? []).forEach((op, i) => { if (!op.next) errors.push({ ...w, message: `option ${i + 1} ('${op.payload}') needs 'next'` }); });
     if (n.text) useKey(n.text, { ...w, message: '' });
-    const refs: Array<[string, string | undefined]> = [['next', n.next], ...(n.options ?? []).map((op, i) => [`option ${i + 1}`, op.next] as [string, string | undefined])];
+    const refs: Array<[string, string | undefined]> = [['next', n.next], ['unavailable', n.unavailable], ...(n.options ?? []).map((op, i) => [`option ${i + 1}`, op.next] as [string, string | undefined])];
     for (const [what, ref] of refs) if (ref && !fs.nodes[ref]) errors.push({ ...w, message: `${what}: unknown node '${ref}'` });
     const payloads = new Set<string>();
     for (const op of n.options ?? []) {
@@ -81,8 +82,9 @@ export function validate(fs: FlowSet, o: Origins): { errors: Issue[]; warnings: 
       if (payloads.has(op.payload)) errors.push({ ...w, message: `duplicate payload '${op.payload}'` });
       payloads.add(op.payload);
     }
-    const count = n.type === 'province_picker' ? PAGE_SIZE + 2 : (n.options?.length ?? 0) + (n.skippable ? 1 : 0);
-    if (count > MAX_OPTIONS) errors.push({ ...w, message: `${count} options: channels allow at most ${MAX_OPTIONS}` });
+    const count = n.type === 'province_picker' ? pickerOptionCount(n) : (n.options?.length ?? 0) + (n.skippable ? 1 : 0);
+    const max = n.type === 'province_picker' ? MAX_PICKER_OPTIONS : MAX_OPTIONS;
+    if (count > max) errors.push({ ...w, message: `${count} options: channels allow at most ${max}` });
     if (n.type === 'legal' && n.entry && !fs.legal[n.entry]) errors.push({ ...w, message: `unknown legal entry '${n.entry}'` });
     if (n.type === 'menu' || n.type === 'ask') {
       for (const [lang, tx] of Object.entries(fs.texts)) {
@@ -98,7 +100,7 @@ export function validate(fs: FlowSet, o: Origins): { errors: Issue[]; warnings: 
     for (const [lang, tx] of Object.entries(fs.texts)) {
       const body = typeof e.text === 'string' ? (tx[e.text] ?? vi[e.text] ?? '') : (e.text[lang] ?? e.text.vi);
       if (body.length + 200 > MAX_TEXT) errors.push({ ...w, message: `${lang}: text with source line is over ${MAX_TEXT} characters` });
-      if (typeof e.text !== 'string') checkNeutral(body, { ...w, message: lang }, errors);
+      if (typeof e.text !== 'string') checkText(`legal.${id}`, body, { ...w, message: lang }, errors);
     }
   }
 
@@ -111,8 +113,13 @@ export function validate(fs: FlowSet, o: Origins): { errors: Issue[]; warnings: 
     for (const [key, value] of Object.entries(tx)) {
       if (lang !== REFERENCE_LANG && vi[key] === undefined) errors.push({ file: file(key), where: `key '${key}'`, message: `missing ${REFERENCE_LANG} text` });
       if (value.length > MAX_TEXT) errors.push({ file: file(key), where: `key '${key}'`, message: `${value.length} characters (limit ${MAX_TEXT})` });
-      if (!exemptFromNeutral(key, labelKeys)) checkNeutral(value, { file: file(key), where: `key '${key}'`, message: '' }, errors);
+      if (!neverFirstLine(key, labelKeys)) checkText(key, value, { file: file(key), where: `key '${key}'`, message: '' }, errors);
     }
+  }
+  // An exemption whose text is neutral again (or gone) should leave the list.
+  for (const key of Object.keys(LOCK_SCREEN_EXEMPT)) {
+    const flagged = Object.values(fs.texts).some((tx) => tx[key] !== undefined && revealingWord(tx[key] ?? '') !== null);
+    if (!flagged) warnings.push({ file: 'src/flowset/lockScreen.ts', where: `key '${key}'`, message: 'lock-screen exemption no longer needed' });
   }
   const coverage: Record<string, number> = {};
   for (const lang of fs.languages.filter((l) => l !== REFERENCE_LANG)) {
@@ -140,15 +147,21 @@ export function validate(fs: FlowSet, o: Origins): { errors: Issue[]; warnings: 
   }
 
   for (const e of fs.directory) {
+    const shown = [...Object.values(e.name), ...Object.values(e.what), ...Object.values(e.hours ?? {})].join('\n');
+    const iso = ISO_DATE.exec(shown);
+    if (iso) errors.push({ file: o.directoryFile[e.id] ?? 'content/directory', where: `entry '${e.id}'`, message: `date '${iso[0]}' written as YYYY-MM-DD: write it as people read it, dd/mm/yyyy` });
     if (!e.verified) warnings.push({ file: o.directoryFile[e.id] ?? 'content/directory', where: `entry '${e.id}'`, message: 'unverified directory entry (shown marked as unverified)' });
   }
   return { errors, warnings, coverage };
 }
 
-function checkNeutral(value: string, where: Issue, errors: Issue[]): void {
-  const first = ` ${fold(value.split('\n')[0] ?? '')} `;
-  const bad = NON_NEUTRAL.find((w) => first.includes(` ${w} `) || first.includes(` ${w}s `));
-  if (bad) errors.push({ ...where, message: `${where.message ? where.message + ': ' : ''}first line is not neutral ('${bad}'): someone else may see it on the lock screen` });
+/** A text a person reads: a neutral first line (unless exempt, lockScreen.ts) and no ISO dates. */
+function checkText(key: string, value: string, where: Issue, errors: Issue[]): void {
+  const prefix = where.message ? where.message + ': ' : '';
+  const bad = LOCK_SCREEN_EXEMPT[key] === undefined ? revealingWord(value) : null;
+  if (bad) errors.push({ ...where, message: `${prefix}first line is not neutral ('${bad}'): someone else may see it on the lock screen` });
+  const iso = ISO_DATE.exec(value);
+  if (iso) errors.push({ ...where, message: `${prefix}date '${iso[0]}' written as YYYY-MM-DD: write it as people read it, dd/mm/yyyy` });
 }
 
 /** Examples an intent needs per language (the understanding issue's floor). */

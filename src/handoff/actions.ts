@@ -13,9 +13,17 @@ import type { Disposition, Result } from './types';
 /** A queue row as the console shows it (no text, no name, no phone). */
 export interface QueueView { hid: string; position: number; channel: string; lang: string; danger: boolean; waitingSince: Date; waitedMs: number; answers: QueueAnswers }
 /** An open case of a counsellor. */
-export interface CaseView { hid: string; channel: string; lang: string; danger: boolean; claimedAt: Date | null; personLeft: boolean; answers: QueueAnswers; counsellorId: string | null; fromFollowUp: boolean }
+export interface CaseView {
+  hid: string; channel: string; lang: string; danger: boolean; claimedAt: Date | null; personLeft: boolean; answers: QueueAnswers; counsellorId: string | null; fromFollowUp: boolean;
+  /** Web chat follow-up: the person is not on the page until they come back with their code; null = not yet (nothing read). */
+  returnedAt: Date | null;
+}
 /** A follow-up request as the console shows it. */
-export interface FollowUpView { fid: string; channel: string; lang: string; window: string; createdAt: Date; danger: boolean; claimable: boolean }
+export interface FollowUpView {
+  fid: string; channel: string; lang: string; window: string; createdAt: Date; danger: boolean; claimable: boolean;
+  /** Web chat: the code works until then; the person came back at `returnedAt` (null: not yet). */
+  resumeUntil: Date | null; returnedAt: Date | null;
+}
 /** Manager overview. */
 export interface Overview { counsellors: { username: string; online: boolean; load: number; limit: number }[]; queue: QueueView[]; active: CaseView[] }
 
@@ -45,7 +53,7 @@ const answersOf = (c: HandoffCaseDoc): QueueAnswers => {
 };
 const caseView = (c: HandoffCaseDoc): CaseView => ({
   hid: c.hid, channel: c.channel, lang: c.lang, danger: c.danger, claimedAt: c.claimedAt ?? null, personLeft: !!c.personLeft,
-  answers: answersOf(c), counsellorId: c.counsellorId ?? null, fromFollowUp: !!c.fromFollowUp,
+  answers: answersOf(c), counsellorId: c.counsellorId ?? null, fromFollowUp: !!c.fromFollowUp, returnedAt: c.returnedAt ?? null,
 });
 
 /** Build the actions over the shared core. */
@@ -150,7 +158,10 @@ export function createActions(core: Core): HandoffActions {
 
   async function followUps(now = new Date()): Promise<FollowUpView[]> {
     const rows = await FollowUpModel.find({ status: 'open' }).sort({ createdAt: 1 }).lean();
-    return rows.map((f) => ({ fid: f.fid, channel: f.channel, lang: f.lang, window: f.window, createdAt: f.createdAt, danger: !!f.danger, claimable: inSafeWindow(core.hours, f.window, now) }));
+    return rows.map((f) => ({
+      fid: f.fid, channel: f.channel, lang: f.lang, window: f.window, createdAt: f.createdAt, danger: !!f.danger, claimable: inSafeWindow(core.hours, f.window, now),
+      resumeUntil: f.resumeUntil ?? null, returnedAt: f.returnedAt ?? null,
+    }));
   }
 
   async function claimFollowUp(username: string, fid: string, now = new Date()): Promise<Result<{ case: CaseView }>> {
@@ -209,6 +220,7 @@ export function createActions(core: Core): HandoffActions {
     async setOnline(username, role, online) {
       await presence(username, role, { online });
       await feed.publish({ kind: 'presence', hid: null, counsellors: [username] });
+      await core.line.refresh();
     },
     heartbeat: (username, role) => presence(username, role, {}),
     async overview() {

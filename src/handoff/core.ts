@@ -8,7 +8,8 @@ import type { ConversationStatus } from '../conversations';
 import { REPO_ROOT } from '../db/devdb';
 import { log } from '../observability/log';
 import { ChangeFeed } from './feed';
-import { loadHolidays, localParts, nextOpening, OfficeHours, parseOfficeHours } from './officeHours';
+import { LineWatch, opensAfter } from './line';
+import { loadHolidays, localParts, OfficeHours, parseOfficeHours } from './officeHours';
 import { expectedWaitMinutes, orderQueue, positionOf } from './queue';
 import { Relay } from './relay';
 import { HandoffCaseDoc, HandoffCaseModel, PresenceModel } from './store';
@@ -27,7 +28,9 @@ export class Core {
   readonly hours: OfficeHours;
   readonly feed: ChangeFeed;
   readonly relay: Relay;
-  readonly nodes: { safeTime: string; feedback: string };
+  readonly nodes: { safeTime: string; feedback: string; unavailable: string };
+  /** The line as the bot tells it before a request (a snapshot, refreshed in the background). */
+  readonly line: LineWatch;
   /** Every successful status move, for listeners (tests, metrics). */
   readonly changes: StatusChange[] = [];
 
@@ -36,7 +39,12 @@ export class Core {
     this.hours = parseOfficeHours(cfg.officeHours, cfg.tzReports ?? 'Asia/Ho_Chi_Minh', loadHolidays(file));
     this.feed = feed ?? new ChangeFeed();
     this.relay = new Relay(deps.cipher, this.feed, deps.conversations);
-    this.nodes = { safeTime: deps.nodes?.safeTime ?? 'counsellor.safe_time', feedback: deps.nodes?.feedback ?? 'feedback.start' };
+    this.nodes = { safeTime: deps.nodes?.safeTime ?? 'counsellor.safe_time', feedback: deps.nodes?.feedback ?? 'feedback.start', unavailable: deps.nodes?.unavailable ?? 'counsellor.unavailable' };
+    this.line = new LineWatch(this.hours, async () => {
+      const fresh = new Date(Date.now() - PRESENCE_FRESH_MS);
+      const online = await PresenceModel.countDocuments({ online: true, lastSeenAt: { $gt: fresh } });
+      return { online, waiting: await HandoffCaseModel.countDocuments({ status: 'queued' }) };
+    });
   }
 
   /** Resolve a person-facing text in their language, with the hotline when configured. */
@@ -59,17 +67,19 @@ export class Core {
     return this.cfg.hotlineNumber ? `${body}\n${await this.text(pid, 'emergency.hotline')}` : body;
   }
 
-  /** "07:00 tomorrow" in the person's language. */
+  /** "07:00 tomorrow" in the person's language: when the line next opens (only asked when closed). */
   async opensText(pid: string, now: Date): Promise<string> {
-    const next = nextOpening(this.hours, now);
-    if (!next) return this.text(pid, 'live.opens_unknown');
-    const a = localParts(now, this.hours.timeZone);
-    const b = localParts(next, this.hours.timeZone);
-    const time = `${String(Math.floor(b.minutes / 60)).padStart(2, '0')}:${String(b.minutes % 60).padStart(2, '0')}`;
-    const days = Math.round((Date.UTC(b.y, b.m - 1, b.d) - Date.UTC(a.y, a.m - 1, a.d)) / 86_400_000);
-    if (days === 0) return this.text(pid, 'live.opens_today', { time });
-    if (days === 1) return this.text(pid, 'live.opens_tomorrow', { time });
-    return this.text(pid, 'live.opens_on', { time, date: `${String(b.d).padStart(2, '0')}/${String(b.m).padStart(2, '0')}` });
+    const o = opensAfter(this.hours, now);
+    if (!o) return this.text(pid, 'live.opens_unknown');
+    const key = o.inDays === 0 ? 'live.opens_today' : o.inDays === 1 ? 'live.opens_tomorrow' : 'live.opens_on';
+    return this.text(pid, key, { time: o.time, date: o.date });
+  }
+
+  /** An instant as Vietnamese readers write it, in the line's time zone: "02/12/2026 21:00". */
+  localDateTime(at: Date): string {
+    const p = localParts(at, this.hours.timeZone);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return `${pad(p.d)}/${pad(p.m)}/${p.y} ${pad(Math.floor(p.minutes / 60))}:${pad(p.minutes % 60)}`;
   }
 
   /** Who is online, their load and the free places. */

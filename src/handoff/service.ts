@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EventContext, EventSink } from '../conversations';
-import type { EngineEvent } from '../engine';
+import type { EngineEvent, LineStatus } from '../engine';
 import type { DeliveryEvent } from '../outbox';
 import { log } from '../observability/log';
 import { createActions, HandoffActions } from './actions';
@@ -15,6 +15,7 @@ import { Core } from './core';
 import type { ChangeFeed } from './feed';
 import { purgeFeed } from './feed';
 import { isOpen } from './officeHours';
+import { oneTimeCode } from '../shared/crypto';
 import { CaseNoteModel, FlagModel, FollowUpModel, HandoffCaseDoc, HandoffCaseModel, HandoffLockModel, PresenceModel, takeOnce, updateHandoffCase } from './store';
 import type { HandoffConfig, HandoffDeps } from './types';
 
@@ -30,6 +31,10 @@ export interface HandoffService extends HandoffActions {
   sweep(now: Date): Promise<void>;
   /** Change notices for the console's live updates. */
   feed: ChangeFeed;
+  /** The person reopened the web chat with their one-time code (the wiring calls it). */
+  personReturned(pid: string, at?: Date): Promise<void>;
+  /** The counsellor line now, as the bot tells it before a request (no query: a snapshot). */
+  line(): LineStatus | undefined;
   /** Stop background polling. */
   stop(): void;
   /** Internal machinery, for tests. */
@@ -38,23 +43,31 @@ export interface HandoffService extends HandoffActions {
 
 /** Event types whose handling reads the person's open handoff case. */
 const CASE_EVENTS: ReadonlySet<string> = new Set(['danger', 'handoff_requested', 'handoff_cancel', 'exit', 'relay']);
+/** Answers that may come while the person waits (after a one-tap request), kept on the queued case. */
+const QUEUE_ANSWERS: ReadonlySet<string> = new Set(['role', 'ageGroup', 'province']);
 
 /** Build the handoff service. */
 export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffService {
   const core = new Core(cfg, deps);
   const actions = createActions(core);
+  core.line.start();
 
   const openCase = (pid: string) => HandoffCaseModel.findOne({ pid, status: { $in: ['queued', 'active'] } }).lean<HandoffCaseDoc>();
 
-  /** Out of hours or nobody online: a clear answer, the emergency numbers, and the safe-time offer. */
-  async function unavailable(pid: string, now: Date, why: 'closed' | 'nobody'): Promise<void> {
-    const opens = await core.opensText(pid, now);
-    const first = await core.text(pid, why === 'closed' ? 'live.out_of_hours' : 'live.nobody_online', { opens });
-    await core.say(pid, [first, await core.emergency(pid)]);
+  /**
+   * Out of hours, or nobody online after all (the bot's snapshot was a few seconds old, or the
+   * shift ended while the person waited): the truth (with the emergency numbers in it), then
+   * what the person can do instead: a safe time to be contacted, local help, the menu.
+   * `ended`: a queued request was ended by the closing hour.
+   */
+  async function unavailable(pid: string, now: Date, why: 'closed' | 'nobody' | 'ended'): Promise<void> {
+    const key = why === 'ended' ? 'live.out_of_hours' : why === 'closed' ? 'counsellor.closed' : 'counsellor.nobody';
+    const opens = why === 'nobody' ? '' : await core.opensText(pid, now);
+    await core.say(pid, [await core.text(pid, key, { opens })]);
     try {
-      await deps.conversations.enterNode(pid, core.nodes.safeTime);
+      await deps.conversations.enterNode(pid, core.nodes.unavailable);
     } catch (err) {
-      log.error('could not offer a safe time', { pid, err });
+      log.error('could not offer what to do instead', { pid, err });
     }
   }
 
@@ -87,6 +100,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
     await core.record(ec.pid, { type: 'queued', at: now, danger: doc.danger });
     await core.say(ec.pid, [await core.positionText(doc, 'live.queued')]);
     await core.feed.publish({ kind: 'queue', hid, counsellors: [] });
+    void core.line.refresh();
   }
 
   /** The person left (exit) or cancelled: end at once; a counsellor who had the case is told. */
@@ -132,7 +146,8 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
       await remember(ec, events);
       // Most steps (menus, answers) cannot touch a handoff case: skip the lookup for them,
       // it is a query by pid (not by _id), which the embedded FerretDB answers by a scan.
-      if (!events.some((e) => CASE_EVENTS.has(e.type))) {
+      const waitingAnswers = ec.status === 'queued' && events.some((e) => e.type === 'answer');
+      if (!waitingAnswers && !events.some((e) => CASE_EVENTS.has(e.type))) {
         for (const e of events) if (e.type === 'safe_time') await followUp(ec, e.value);
         return;
       }
@@ -148,18 +163,58 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
         else if (e.type === 'exit' && open) { await personEnds(open, 'exit'); open = null; }
         else if (e.type === 'relay' && open && !open.personLeft) await core.relay.fromPerson(open.hid, ec.pid, open.counsellorId, e.text, new Date()); // arrival clocks of channels differ; ours decides inactivity
         else if (e.type === 'safe_time') await followUp(ec, e.value);
+        else if (e.type === 'answer' && open?.status === 'queued' && QUEUE_ANSWERS.has(e.name)) await answerWhileQueued(open, e.name, e.value);
+      }
+      // The counsellor sees that the bot has just sent the emergency numbers in their chat.
+      if (open?.status === 'active' && !open.personLeft && events.some((e) => e.type === 'danger')) {
+        await core.relay.add(open.hid, open.pid, 'system', 'bot_emergency', null);
+        await core.feed.publish({ kind: 'message', hid: open.hid, counsellors: open.counsellorId ? [open.counsellorId] : [] });
       }
     },
   };
+
+  async function answerWhileQueued(c: HandoffCaseDoc, name: string, value: string): Promise<void> {
+    await updateHandoffCase(c.pid, { hid: c.hid }, { $set: { [`answers.${name}`]: value, updatedAt: new Date() } });
+    await core.feed.publish({ kind: 'queue', hid: c.hid, counsellors: [] });
+  }
 
   async function followUp(ec: EventContext, window: string): Promise<void> {
     if (!window || window === 'skipped') return;
     const fid = 'f' + createHash('sha256').update(`${ec.pid}:${ec.updateId}`).digest('hex').slice(0, 23);
     const flag = await FlagModel.findOne({ _id: ec.pid }).lean();
-    await FollowUpModel.updateMany({ pid: ec.pid, status: 'open' }, { $set: { status: 'expired', updatedAt: new Date() } });
-    await FollowUpModel.updateOne({ fid }, {
-      $setOnInsert: { fid, pid: ec.pid, channel: ec.channel, lang: ec.lang, window, status: 'open', createdAt: ec.at, claimedBy: null, danger: !!flag && ec.at.getTime() - flag.dangerAt.getTime() < DANGER_MEMORY_MS, updatedAt: new Date() },
+    const resumeUntil = ec.channel === 'webchat' ? new Date(ec.at.getTime() + FOLLOWUP_DAYS * 86_400_000) : null;
+    await FollowUpModel.updateMany({ pid: ec.pid, status: 'open', fid: { $ne: fid } }, { $set: { status: 'expired', updatedAt: new Date() } });
+    const r = await FollowUpModel.updateOne({ fid }, {
+      $setOnInsert: { fid, pid: ec.pid, channel: ec.channel, lang: ec.lang, window, status: 'open', createdAt: ec.at, claimedBy: null, danger: !!flag && ec.at.getTime() - flag.dangerAt.getTime() < DANGER_MEMORY_MS, resumeUntil, returnedAt: null, updatedAt: new Date() },
     }, { upsert: true });
+    // The web chat forgets the person when the page closes: a one-time code is the way back
+    // to what the counsellor writes (issued once per follow-up; a repeat after a crash is skipped).
+    if (resumeUntil && r.upsertedCount > 0) await offerResumeCode(ec.pid, resumeUntil);
+    await core.feed.publish({ kind: 'followup', hid: null, counsellors: [] });
+  }
+
+  /** Send the code (never logged, never stored in clear: the web chat keeps only its keyed hash). */
+  async function offerResumeCode(pid: string, until: Date): Promise<void> {
+    const code = oneTimeCode();
+    const text = await core.text(pid, 'live.resume_code', { code, until: core.localDateTime(until) });
+    try {
+      await deps.conversations.sendTexts(pid, [text], 'system', { resume: { code, until: until.toISOString() }, keepOptions: true });
+    } catch (err) {
+      log.error('could not send the resume code', { pid, err });
+    }
+  }
+
+  /** The person reopened the web chat with their code: the console shows the follow-up was read. */
+  async function personReturned(pid: string, at = new Date()): Promise<void> {
+    const f = await FollowUpModel.findOne({ pid, status: { $in: ['open', 'claimed'] } }).sort({ createdAt: -1 }).lean();
+    if (!f) return;
+    await FollowUpModel.updateOne({ fid: f.fid }, { $set: { returnedAt: at, updatedAt: at } });
+    const open = await openCase(pid);
+    if (open?.fromFollowUp) {
+      await updateHandoffCase(pid, { hid: open.hid }, { $set: { returnedAt: at, updatedAt: at } });
+      await core.relay.add(open.hid, pid, 'system', 'person_returned', null, at);
+      await core.feed.publish({ kind: 'message', hid: open.hid, counsellors: open.counsellorId ? [open.counsellorId] : [] });
+    }
     await core.feed.publish({ kind: 'followup', hid: null, counsellors: [] });
   }
 
@@ -172,7 +227,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
         await core.move(c, 'queued', 'bot', 'out_of_hours', null);
         await core.relay.purge(c.hid);
         await core.record(c.pid, { type: 'cancelled', at: now, danger: c.danger });
-        await unavailable(c.pid, now, 'closed');
+        await unavailable(c.pid, now, 'ended');
         await core.feed.publish({ kind: 'queue', hid: c.hid, counsellors: [] });
       } else if (!c.waitNotifiedAt && now.getTime() - c.waitingSince.getTime() > cfg.handoffWaitLimitMs) {
         await updateHandoffCase(c.pid, { hid: c.hid }, { $set: { waitNotifiedAt: now, updatedAt: now } });
@@ -208,7 +263,9 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
     sweep,
     feed: core.feed,
     core,
-    stop() { core.feed.stop(); },
+    line: () => core.line.current(),
+    personReturned,
+    stop() { core.feed.stop(); core.line.stop(); },
   };
 }
 

@@ -75,6 +75,8 @@ export interface HandoffCaseDoc {
   /** The person left (exit) while a counsellor had the case; it waits for the close form. */
   personLeft: boolean;
   fromFollowUp: boolean;
+  /** Web chat follow-up: when the person reopened the chat with their code (null: not yet, nothing read). */
+  returnedAt?: Date | null;
   msgSeq: number;
   /** Counters for one-time keys: a release or a transfer opens the next claim/transfer. */
   gen: number;
@@ -100,6 +102,7 @@ const handoffCaseSchema = new Schema<HandoffCaseDoc>({
   waitNotifiedAt: { type: Date, default: null },
   personLeft: { type: Boolean, default: false },
   fromFollowUp: { type: Boolean, default: false },
+  returnedAt: { type: Date, default: null },
   msgSeq: { type: Number, default: 0 },
   gen: { type: Number, default: 0 },
   xfers: { type: Number, default: 0 },
@@ -129,6 +132,10 @@ export interface FollowUpDoc {
   createdAt: Date;
   claimedBy: string | null;
   danger: boolean;
+  /** Web chat: until when the one-time code reopens the conversation (null elsewhere). */
+  resumeUntil?: Date | null;
+  /** Web chat: when the person came back with the code (what the counsellor wrote can be read). */
+  returnedAt?: Date | null;
   updatedAt: Date;
 }
 
@@ -142,6 +149,8 @@ const followUpSchema = new Schema<FollowUpDoc>({
   createdAt: { type: Date, required: true },
   claimedBy: { type: String, default: null },
   danger: { type: Boolean, default: false },
+  resumeUntil: { type: Date, default: null },
+  returnedAt: { type: Date, default: null },
   updatedAt: { type: Date, required: true },
 }, { versionKey: false });
 

@@ -43,8 +43,8 @@ export interface HandoffDeps {
   cases: CaseRecorder;
   cipher: FieldCipher;
   flows?: FlowSet;
-  /** Well-known node ids (defaults: 'counsellor.safe_time', 'feedback.start'). */
-  nodes?: { safeTime?: string; feedback?: string };
+  /** Well-known node ids (defaults: 'counsellor.safe_time', 'feedback.start', 'counsellor.unavailable'). */
+  nodes?: { safeTime?: string; feedback?: string; unavailable?: string };
 }
 
 /** A typed expected outcome (STYLE habit 7a); routes map codes to HTTP statuses. */

@@ -5,7 +5,7 @@
  *   The sealed string carries the key id, so a key can rotate: new data uses the
  *   current key, old data is still opened with a previous key listed in DATA_KEYS_PREVIOUS.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
 /** The pseudonymous id of a person on a channel. 64 hex chars. */
 export function pseudonymousId(pseudonymKey: string, channel: string, channelUserId: string): string {
@@ -63,4 +63,24 @@ export function safeEqual(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
   const hb = createHash('sha256').update(b).digest();
   return timingSafeEqual(ha, hb);
+}
+
+/** Letters and digits nobody confuses when copying by hand (no I, L, O, 0, 1). */
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/**
+ * A short random code a person can write down: 8 characters in two groups ("K7M4-Q2XP"),
+ * 31^8 ≈ 8.5 × 10^11 possibilities (guessing is also rate-limited where it is redeemed).
+ */
+export function oneTimeCode(): string {
+  let s = '';
+  for (let i = 0; i < 8; i++) s += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return `${s.slice(0, 4)}-${s.slice(4)}`;
+}
+
+/** A code as typed (any case, spaces or dashes) in the canonical form, or null when it cannot be one. */
+export function canonicalCode(typed: string): string | null {
+  const s = typed.toUpperCase().replace(/[\s-]/g, '');
+  if (s.length !== 8 || [...s].some((c) => !CODE_ALPHABET.includes(c))) return null;
+  return `${s.slice(0, 4)}-${s.slice(4)}`;
 }

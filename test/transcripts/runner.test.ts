@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { enter, initialState, step, type ConversationState, type EngineConfig, type EngineEvent, type EngineInput } from '../../src/engine';
+import { enter, initialState, step, type ConversationState, type EngineConfig, type EngineEvent, type EngineInput, type LineStatus } from '../../src/engine';
 import { loadFlowSet } from '../../src/flowset';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -24,9 +24,20 @@ interface Step {
   after?: number;
   /** The caller's handoff status before this input. */
   status?: ConversationState['status'];
+  /** The counsellor line from this input on (default: open, someone online, nobody waiting). */
+  line?: LineName;
   expect?: Expect;
 }
-interface Transcript { description: string; channel?: EngineInput['channel']; hotline?: string; steps: Step[] }
+interface Transcript { description: string; channel?: EngineInput['channel']; hotline?: string; line?: LineName; steps: Step[] }
+
+/** The counsellor line as a transcript names it: open with someone free, with a queue, nobody online, closed. */
+type LineName = 'open' | 'queue' | 'nobody' | 'closed';
+const LINES: Record<LineName, LineStatus> = {
+  open: { open: true, online: 1, waiting: 0 },
+  queue: { open: true, online: 2, waiting: 3 },
+  nobody: { open: true, online: 0, waiting: 0 },
+  closed: { open: false, online: 0, waiting: 0, opens: { time: '07:00', inDays: 1, date: '' } },
+};
 
 /** Events in a compact, readable form: "topic:dv_forms", "answer:role=self". */
 function compact(e: EngineEvent): string {
@@ -59,14 +70,16 @@ describe.each(files)('%s', (file) => {
     const full = path.join(DIR, file);
     const doc = YAML.parseDocument(fs.readFileSync(full, 'utf8'));
     const t = doc.toJS() as Transcript;
-    const cfg: EngineConfig = { inactivityMs: 30 * 60_000, defaultLang: 'vi', ...(t.hotline ? { hotlineNumber: t.hotline } : {}) };
+    const cfg: EngineConfig = { inactivityMs: 30 * 60_000, defaultLang: 'vi', caseNoteDays: 90, retentionDays: 30, ...(t.hotline ? { hotlineNumber: t.hotline } : {}) };
     const channel = t.channel ?? 'telegram';
     let state: ConversationState | null = null;
     let now = T0;
+    let line = LINES[t.line ?? 'open'];
     const actual: Step[] = t.steps.map((s) => {
       now += (s.after ?? 1) * 60_000;
       if (s.status && state) state = { ...state, status: s.status };
-      const input: EngineInput = s.media ? { kind: 'media', channel } : s.tap ? { kind: 'choice', payload: s.tap, channel } : { kind: 'text', text: s.in ?? '', channel };
+      if (s.line) line = LINES[s.line];
+      const input: EngineInput = s.media ? { kind: 'media', channel, line } : s.tap ? { kind: 'choice', payload: s.tap, channel, line } : { kind: 'text', text: s.in ?? '', channel, line };
       const r = s.enter ? enter(flows, state ?? initialState(cfg), s.enter, now, cfg) : step(flows, state, input, now, cfg);
       state = r.state;
       const exp: Expect = { replies: r.replies.map((x) => x.key), events: r.events.map(compact), node: r.state.node };

@@ -36,7 +36,13 @@ describe('directory content', () => {
   it('national entries are all national and include the emergency and child numbers', () => {
     expect(national.every((e) => e.province === 'national')).toBe(true);
     const phones = national.map((e) => e.phone);
-    for (const n of ['113', '114', '115', '111', '1800 1233']) expect(phones).toContain(n);
+    for (const n of ['113', '115', '111', '1900 969680', '1800 1233']) expect(phones).toContain(n);
+  });
+  it('national numbers matter for violence: 113, 115, 111, then Peace House; no fire (114) or rescue (112)', () => {
+    const phones = national.filter((e) => e.phone).map((e) => e.phone);
+    expect(phones.slice(0, 5)).toEqual(['113', '115', '111', '111', '1900 969680']);
+    expect(phones).not.toContain('114');
+    expect(phones).not.toContain('112');
   });
   it('every entry is checked on the research date and names a source', () => {
     for (const e of all) {

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { matchProvince, ProvincesFileSchema, type Province } from '../../src/engine/provinces';
+import { findProvince, formerNameOf, matchProvince, provincesInOrder, ProvincesFileSchema, withoutDiacritics, type Province } from '../../src/engine/provinces';
 import { fold } from '../../src/engine/normalize';
 
 const file = ProvincesFileSchema.parse(
@@ -62,5 +62,34 @@ describe('matchProvince', () => {
   });
   it('returns null for unknown text', () => {
     for (const t of ['', 'xin chào', 'menu', 'Paris', 'quảng', 'bình', 'hanoiville', '12']) expect(matchProvince(provinces, t)).toBeNull();
+  });
+});
+
+describe('former names and order', () => {
+  const former = (text: string) => {
+    const f = findProvince(provinces, text);
+    return f ? formerNameOf(f.province, f.phrase) : null;
+  };
+  it.each(provinces.flatMap((p) => p.formerNames.map((n) => [n])))('%s is recognised as a former name', (name) => {
+    expect(former(name)).toBe(name);
+    expect(former(fold(name))).toBe(name);
+  });
+  it("today's names and aliases are not former names", () => {
+    for (const t of ['Quảng Trị', 'Huế', 'hcm', 'vung tau', 'Đà Nẵng', 'sa pa']) expect(former(t)).toBeNull();
+    expect(former('tỉnh Quảng Bình')).toBe('Quảng Bình');
+  });
+  it('withoutDiacritics keeps case and punctuation', () => {
+    expect(withoutDiacritics('Bà Rịa – Vũng Tàu')).toBe('Ba Ria – Vung Tau');
+    expect(withoutDiacritics('Đắk Nông')).toBe('Dak Nong');
+  });
+  it('provincesInOrder sorts by Vietnamese collation, ignoring "TP", and by English names in English', () => {
+    const vi = provincesInOrder(provinces, 'vi').map((p) => p.name.vi);
+    expect(vi.slice(0, 3)).toEqual(['An Giang', 'Bắc Ninh', 'Cà Mau']);
+    expect(vi.indexOf('Điện Biên')).toBeLessThan(vi.indexOf('Gia Lai'));
+    expect(vi.indexOf('TP Hồ Chí Minh')).toBeLessThan(vi.indexOf('Huế'));
+    const en = provincesInOrder(provinces, 'en').map((p) => p.name.en);
+    expect(en).toEqual([...en].sort((a, b) => a.localeCompare(b, 'en')));
+    expect(provincesInOrder(provinces, 'vi')).toBe(provincesInOrder(provinces, 'vi')); // computed once
+    expect(provinces[0]!.code).toBe('ha-noi'); // the file order itself is untouched
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Outbound → Telegram sendMessage payloads. Options become an inline keyboard (one
- * button per row: Vietnamese labels are long and read better stacked); texts over
+ * button per row: Vietnamese labels are long and read better stacked), each label numbered
+ * ("1. Tìm trợ giúp") because the engine takes a typed "1" as that option and our texts say
+ * so: the number has to be visible on every channel (Zalo lists them, web chat too); texts over
  * Telegram's 4096-character limit are split at paragraph boundaries, and the keyboard
  * rides on the last part so the buttons sit under the end of the reply.
  */
@@ -58,14 +60,15 @@ export function fitsCallbackData(payload: string): boolean {
 export function renderTelegram(out: Outbound): TelegramMessagePayload[] {
   const parts = splitText(out.text, TELEGRAM_MAX_TEXT).map((text): TelegramMessagePayload => ({ text }));
   const buttons: InlineButton[][] = [];
-  for (const o of out.options ?? []) {
+  (out.options ?? []).forEach((o, i) => {
     if (!fitsCallbackData(o.payload)) {
       // Telegram would reject the whole message; drop the button instead and say so (no label: content only).
       log.warn('telegram option dropped: payload exceeds 64 bytes', { bytes: Buffer.byteLength(o.payload, 'utf8') });
-      continue;
+      return;
     }
-    buttons.push([{ text: o.label.slice(0, 200), callback_data: o.payload }]);
-  }
+    // Numbered by its place in the engine's list, so a dropped button never shifts the numbers.
+    buttons.push([{ text: `${i + 1}. ${o.label}`.slice(0, 200), callback_data: o.payload }]);
+  });
   const last = parts[parts.length - 1];
   if (last && buttons.length) last.reply_markup = { inline_keyboard: buttons };
   return parts;

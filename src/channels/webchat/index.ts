@@ -8,21 +8,18 @@
  * When the database is down, send() hands the reply straight to a stream open on this
  * instance (the emergency fallback of the pipeline relies on this).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Request, Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config';
-import { REPO_ROOT } from '../../db/devdb';
 import { log } from '../../observability/log';
 import type { FieldCipher } from '../../shared/crypto';
 import type { ChannelAdapter, Inbound, Outbound, ParseResult, SendResult } from '../types';
+import { loadAssets } from './assets';
 import { StreamHub } from './hub';
 import { renderWebchat, DEFAULT_EXIT_URL } from './render';
-import { Asset, makeWebchatRouter, WebchatLimits } from './routes';
+import { makeWebchatRouter, WebchatLimits } from './routes';
 import { CSRF_HEADER, readSessionId, sameOrigin, SessionKeys } from './session';
-import { appendReply, sweep } from './store';
+import { appendReply, holdSession, sweep } from './store';
 import { DEFAULT_TIMINGS, StreamTimings } from './stream';
 
 export { renderWebchat, renderPage, DEFAULT_EXIT_URL, PAGE_TITLE } from './render';
@@ -35,6 +32,8 @@ export interface WebchatDeps {
   /** The pipeline's receive (wrapped by the lead with the danger fallback). Throws when the DB is down. */
   receive: (inbound: Inbound) => Promise<{ status: 'accepted' | 'duplicate' }>;
   cipher: FieldCipher;
+  /** The person reopened their conversation with a resume code (its session id; never logged). */
+  onResumed?: (sid: string) => void;
 }
 
 /** Optional knobs (tests shorten timings and limits). */
@@ -66,15 +65,6 @@ const SendBody = z.union([
   z.strictObject({ id: ClientId, text: z.string().trim().min(1).max(2000) }),
   z.strictObject({ id: ClientId, payload: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/) }),
 ]);
-
-function loadAssets(): Record<string, Asset> {
-  const dir = path.join(REPO_ROOT, 'src', 'channels', 'webchat', 'static');
-  const one = (file: string, type: string): Asset => {
-    const body = readFileSync(path.join(dir, file));
-    return { body, type, hash: createHash('sha256').update(body).digest('hex').slice(0, 12) };
-  };
-  return { 'webchat.js': one('webchat.js', 'text/javascript; charset=utf-8'), 'webchat.css': one('webchat.css', 'text/css; charset=utf-8') };
-}
 
 /** Build the web chat channel. Mount `router` at /chat and give `adapter` to the outbox worker. */
 export function createWebchat(cfg: Config, deps: WebchatDeps, opts: WebchatOptions = {}): Webchat {
@@ -123,6 +113,8 @@ export function createWebchat(cfg: Config, deps: WebchatDeps, opts: WebchatOptio
       const sidHash = keys.sidHash(address);
       const msg = renderWebchat(out);
       try {
+        // A follow-up was promised: keep this session's replies until the code expires (idempotent on retry).
+        if (out.resume) await holdSession(sidHash, new Date(out.resume.until), keys.codeHash(out.resume.code), deps.cipher.seal(address));
         const seq = await appendReply(sidHash, deps.cipher.seal(JSON.stringify(msg)));
         if (seq !== null) hub.wake(sidHash);
         return { ok: true, messageIds: seq === null ? [] : [String(seq)] };
@@ -138,7 +130,7 @@ export function createWebchat(cfg: Config, deps: WebchatDeps, opts: WebchatOptio
   };
 
   const router = makeWebchatRouter({
-    cfg, keys, hub, cipher: deps.cipher, adapter, receive: deps.receive,
+    cfg, keys, hub, cipher: deps.cipher, adapter, receive: deps.receive, onResumed: deps.onResumed ?? (() => undefined),
     exitUrl: opts.exitUrl ?? DEFAULT_EXIT_URL, timings, limits, assets: loadAssets(), touch,
   });
 

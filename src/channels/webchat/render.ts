@@ -44,12 +44,17 @@ export interface PageOptions {
   exitUrl: string;
   /** A session created by this very request: the page asks for the welcome. */
   fresh: boolean;
-  /** Content hashes of the assets, for long-lived cache URLs. */
+  /** Content hashes of the assets, in their URLs: a proxy that ignores no-store still never pairs this page with an older script. */
   cssVersion: string;
   jsVersion: string;
 }
 
-/** The HTML shell (Vietnamese first; the script switches the interface to English). */
+/**
+ * The HTML shell (Vietnamese first; the script switches the interface to English). The
+ * message log is not a live region itself (a reader would re-read it whole); the script puts
+ * each new bot message into the hidden #announce region instead (#announce-urgent for the
+ * emergency numbers).
+ */
 export function renderPage(p: PageOptions): string {
   const b = esc(p.base);
   return `<!doctype html>
@@ -69,7 +74,7 @@ export function renderPage(p: PageOptions): string {
   <h1 class="title" data-i18n="title">${esc(PAGE_TITLE)}</h1>
   <button type="button" id="exit" class="exit" data-i18n="exit" aria-keyshortcuts="Escape">Thoát nhanh</button>
 </header>
-<div id="scroll" class="scroll">
+<main id="scroll" class="scroll">
 <div class="intro">
   <p class="notice" id="notice" data-i18n="notice">Nhấn “Thoát nhanh” hoặc phím Esc để rời trang ngay. Trình duyệt không lưu tin nhắn.</p>
   <button type="button" id="lang" class="lang" lang="en">English</button>
@@ -83,11 +88,22 @@ export function renderPage(p: PageOptions): string {
     <li data-i18n="about4">Khi nguy hiểm, hãy gọi 113 (công an), 115 (cấp cứu) hoặc 111 (bảo vệ trẻ em).</li>
   </ul>
 </details>
-<main id="log" class="log" role="log" aria-live="polite" aria-label="Tin nhắn" data-i18n-aria="logLabel" tabindex="-1"></main>
+<details class="about" id="resume">
+  <summary data-i18n="resumeTitle">Tôi có mã quay lại</summary>
+  <form id="resume-form" class="resume" autocomplete="off" novalidate>
+    <label for="resume-code" data-i18n="resumeLabel">Mã quay lại (8 ký tự, ví dụ K7M4-Q2XP)</label>
+    <input id="resume-code" name="code" maxlength="12" autocomplete="off" autocapitalize="characters" spellcheck="false">
+    <button type="submit" id="resume-go" data-i18n="resumeGo">Mở lại</button>
+    <p id="resume-status" class="resume-status" role="status" aria-live="polite"></p>
+  </form>
+</details>
+<div id="log" class="log" role="log" aria-live="off" aria-label="Tin nhắn" data-i18n-aria="logLabel" tabindex="-1"></div>
 <div id="options" class="options" role="group" aria-label="Lựa chọn" data-i18n-aria="optionsLabel"></div>
-</div>
+</main>
 <p id="status" class="status" role="status" aria-live="polite"></p>
-<form id="form" class="composer" autocomplete="off" novalidate>
+<div id="announce" class="sr" aria-live="polite"></div>
+<div id="announce-urgent" class="sr" aria-live="assertive"></div>
+<form id="form" class="composer" autocomplete="off" novalidate aria-label="Gửi tin nhắn" data-i18n-aria="composerLabel">
   <label for="text" class="sr" data-i18n="label">Tin nhắn của bạn</label>
   <textarea id="text" name="text" rows="2" maxlength="2000" autocomplete="off" spellcheck="false" placeholder="Nhập tin nhắn…" data-i18n-ph="placeholder"></textarea>
   <button type="submit" id="send" class="send" data-i18n="send">Gửi</button>

@@ -1,13 +1,17 @@
 /**
  * The web chat's HTTP surface, mounted at /chat:
  *   GET  /              the page (sets the session cookie when there is none)
- *   GET  /static/:file  script and style sheet (long cache; versioned URLs)
+ *   GET  /static/:file  script and style sheet (compressed once at start-up)
  *   GET  /stream        live replies (server-sent events)
  *   POST /send          { id, text } or { id, payload }: one message, idempotent by id
  *   POST /ack           { seq }: the page has shown replies up to seq (they are deleted)
  *   POST /exit          quick exit: clears the cookie and the conversation state
- * Everything except /static is Cache-Control: no-store. POSTs need our origin, the
- * session cookie and the X-CSRF-Token header; /send is rate-limited per session.
+ *   POST /resume        { code }: a one-time resume code reopens a conversation (follow-up)
+ * Everything is Cache-Control: no-store, the script and style sheet too: a cached copy
+ * would let another page in the same browser profile tell, from how fast they load,
+ * that this browser has opened the chat. The page and its assets are compressed (gzip or
+ * brotli, as the browser accepts). POSTs need our origin, the session cookie and the
+ * X-CSRF-Token header; /send is rate-limited per session.
  */
 import { randomBytes } from 'node:crypto';
 import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
@@ -15,16 +19,15 @@ import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { log } from '../../observability/log';
-import type { FieldCipher } from '../../shared/crypto';
+import { canonicalCode, type FieldCipher } from '../../shared/crypto';
 import type { ChannelAdapter, Inbound } from '../types';
+import type { Asset } from './assets';
+import { compressNow, sendEncoded } from './compress';
 import type { StreamHub } from './hub';
 import { renderPage } from './render';
 import { clearSessionCookie, CSRF_HEADER, newSessionId, readSessionId, sameOrigin, SessionKeys, setSessionCookie } from './session';
-import { ackUpTo, closeSession, isClosed } from './store';
+import { ackUpTo, closeSession, isClosed, redeemResumeCode } from './store';
 import { serveStream, StreamTimings } from './stream';
-
-/** A static asset held in memory with its content hash. */
-export interface Asset { body: Buffer; hash: string; type: string }
 
 /** Rate limits (per minute). */
 export interface WebchatLimits { sendPerSession: number; perIp: number }
@@ -43,12 +46,17 @@ export interface WebchatRouteDeps {
   assets: Record<string, Asset>;
   /** Called on activity, so retention runs even without the timer. */
   touch(): void;
+  /** The person reopened a conversation with a resume code. */
+  onResumed(sid: string): void;
 }
 
 /** Kind words for someone sending too fast (both languages: we do not know theirs here). */
 export const RATE_LIMIT_MESSAGE = 'Bạn đang gửi hơi nhanh. Xin chờ một chút rồi gửi lại. / You are sending a little fast. Please wait a moment and try again.';
 
 const AckBody = z.strictObject({ seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) });
+const ResumeBody = z.strictObject({ code: z.string().max(32) });
+/** Wrong resume codes allowed per address in 15 minutes (a code has 31^8 values; this makes guessing hopeless). */
+const RESUME_TRIES = 10;
 
 type Locals = { sid: string; sidHash: string };
 const locals = (res: Response): Locals => res.locals.webchat as Locals;
@@ -68,12 +76,8 @@ export function makeWebchatRouter(d: WebchatRouteDeps): Router {
   router.get('/static/:file', (req, res) => {
     const asset = d.assets[String(req.params.file)];
     if (!asset) { res.status(404).json({ error: 'not found' }); return; }
-    // Same bytes for everyone and versioned by hash in the URL: safe to cache for a year (slow networks).
-    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     res.setHeader('Content-Type', asset.type);
-    res.setHeader('ETag', `"${asset.hash}"`);
-    if (req.headers['if-none-match'] === `"${asset.hash}"`) { res.status(304).end(); return; }
-    res.send(asset.body);
+    sendEncoded(req, res, (encoding) => asset.encoded[encoding]);
   });
 
   // Generous per-address limit: many people share one address behind mobile carriers' NAT.
@@ -93,8 +97,11 @@ export function makeWebchatRouter(d: WebchatRouteDeps): Router {
     }
     const js = d.assets['webchat.js'];
     const css = d.assets['webchat.css'];
+    const html = Buffer.from(renderPage({ base: req.baseUrl, csrf: d.keys.csrfToken(sid), exitUrl: d.exitUrl, fresh, cssVersion: css?.hash ?? '0', jsVersion: js?.hash ?? '0' }));
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.send(renderPage({ base: req.baseUrl, csrf: d.keys.csrfToken(sid), exitUrl: d.exitUrl, fresh, cssVersion: css?.hash ?? '0', jsVersion: js?.hash ?? '0' }));
+    // Compressing a page that holds a secret (the CSRF token) is safe here: the only part taken
+    // from the request is our mount path, so no attacker's text sits next to the token (BREACH).
+    sendEncoded(req, res, (encoding) => compressNow(html, encoding));
   });
 
   const requireSession: RequestHandler = (req, res, next) => {
@@ -147,6 +154,30 @@ export function makeWebchatRouter(d: WebchatRouteDeps): Router {
     try {
       await ackUpTo(locals(res).sidHash, parsed.data.seq);
       res.status(204).end();
+    } catch {
+      res.status(503).json({ error: 'unavailable' });
+    }
+  });
+
+  // A resume code reopens the conversation it was given in (a follow-up the person asked for):
+  // the cookie becomes that session's, the page reloads and shows what the counsellor wrote.
+  const resumeLimiter = rateLimit({
+    windowMs: 15 * 60_000, limit: RESUME_TRIES, standardHeaders: 'draft-7', legacyHeaders: false, skipSuccessfulRequests: true,
+    handler: (_req, res) => { res.status(429).json({ error: 'rate_limited', message: RATE_LIMIT_MESSAGE }); },
+  });
+  router.post('/resume', requireSession, requireCsrf, resumeLimiter, json, async (req, res) => {
+    const body = ResumeBody.safeParse(req.body);
+    const code = body.success ? canonicalCode(body.data.code) : null;
+    if (!code) { res.status(400).json({ error: 'invalid_code' }); return; }
+    try {
+      const found = await redeemResumeCode(d.keys.codeHash(code));
+      if (!found) { res.status(404).json({ error: 'unknown_code' }); return; }
+      const sid = d.cipher.open(found.sidSealed);
+      // The session this page had (a fresh welcome) is left behind without a trace.
+      await closeSession(locals(res).sidHash);
+      setSessionCookie(res, sid, secure);
+      d.onResumed(sid);
+      res.status(200).json({ status: 'resumed' });
     } catch {
       res.status(503).json({ error: 'unavailable' });
     }

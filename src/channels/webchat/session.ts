@@ -34,6 +34,11 @@ export class SessionKeys {
     return createHmac('sha256', this.secret).update(`webchat-sid:${sid}`).digest('hex');
   }
 
+  /** The hash a resume code is stored under (the code itself is never stored). */
+  codeHash(code: string): string {
+    return createHmac('sha256', this.secret).update(`webchat-resume:${code}`).digest('hex');
+  }
+
   /** The page's CSRF token for this session. */
   csrfToken(sid: string): string {
     return createHmac('sha256', this.secret).update(`webchat-csrf:${sid}`).digest('base64url');

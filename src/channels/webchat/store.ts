@@ -26,7 +26,20 @@ export interface WebchatSessionDoc {
   sidHash: string;
   seq: number;
   closed: boolean;
+  /**
+   * A follow-up was promised with a resume code: until then replies are kept (not deleted
+   * after 15 minutes, not dropped after an exit) so the person can read them with the code.
+   */
+  holdUntil?: Date | null;
   updatedAt: Date;
+}
+
+/** A one-time resume code: only its keyed hash, and the session it reopens (sealed). */
+export interface ResumeCodeDoc {
+  codeHash: string;
+  sidHash: string;
+  sidSealed: string;
+  until: Date;
 }
 
 const messageSchema = new Schema<WebchatMessageDoc>({
@@ -43,14 +56,26 @@ const sessionSchema = new Schema<WebchatSessionDoc>({
   sidHash: { type: String, required: true, unique: true },
   seq: { type: Number, default: 0 },
   closed: { type: Boolean, default: false },
+  holdUntil: { type: Date, default: null },
   updatedAt: { type: Date, required: true },
 }, { versionKey: false });
 sessionSchema.index({ updatedAt: 1 });
+
+const resumeSchema = new Schema<ResumeCodeDoc>({
+  codeHash: { type: String, required: true, unique: true },
+  sidHash: { type: String, required: true },
+  sidSealed: { type: String, required: true },
+  until: { type: Date, required: true, index: true },
+}, { versionKey: false });
 
 /** Mongoose model of `webchat_messages`. */
 export const WebchatMessageModel = defineModel<WebchatMessageDoc>('WebchatMessage', 'webchat_messages', messageSchema);
 /** Mongoose model of `webchat_sessions` (counters and exit tombstones). */
 export const WebchatSessionModel = defineModel<WebchatSessionDoc>('WebchatSession', 'webchat_sessions', sessionSchema);
+/** Mongoose model of `webchat_resume_codes`. */
+export const ResumeCodeModel = defineModel<ResumeCodeDoc>('WebchatResumeCode', 'webchat_resume_codes', resumeSchema);
+
+const held = (s: Pick<WebchatSessionDoc, 'holdUntil'>, now: Date): boolean => !!s.holdUntil && s.holdUntil.getTime() > now.getTime();
 
 /** A stored reply as the stream reads it. */
 export interface StoredReply { seq: number; sealed: string }
@@ -65,7 +90,7 @@ export async function appendReply(sidHash: string, sealed: string, now = new Dat
       { sidHash }, { $inc: { seq: 1 }, $set: { updatedAt: now } }, { upsert: true, new: true },
     ).lean<WebchatSessionDoc>();
     if (!counter) throw new Error('webchat counter not returned');
-    if (counter.closed) return null;
+    if (counter.closed && !held(counter, now)) return null;
     try {
       await WebchatMessageModel.create({ sidHash, seq: counter.seq, sealed, createdAt: now });
       return counter.seq;
@@ -100,8 +125,31 @@ export async function isClosed(sidHash: string): Promise<boolean> {
   return row !== null;
 }
 
-/** Retention: replies older than `messageMaxAgeMs`, sessions idle longer than `sessionMaxIdleMs`. */
+/** Keep a session's replies until `until` (a follow-up was promised with a resume code). */
+export async function holdSession(sidHash: string, until: Date, codeHash: string, sidSealed: string, now = new Date()): Promise<void> {
+  await ResumeCodeModel.updateOne({ codeHash }, { $setOnInsert: { codeHash, sidHash, sidSealed, until } }, { upsert: true });
+  await WebchatSessionModel.updateOne({ sidHash }, { $set: { holdUntil: until, updatedAt: now }, $setOnInsert: { seq: 0, closed: false } }, { upsert: true });
+}
+
+/**
+ * Use a resume code once: the sealed session id it reopens, or null (unknown, used, expired).
+ * The session is reopened (an exit's tombstone lifted) so its kept replies can be read.
+ */
+export async function redeemResumeCode(codeHash: string, now = new Date()): Promise<{ sidSealed: string; sidHash: string } | null> {
+  const row = await ResumeCodeModel.findOneAndDelete({ codeHash }).lean<ResumeCodeDoc>();
+  if (!row || row.until.getTime() <= now.getTime()) return null;
+  await WebchatSessionModel.updateOne({ sidHash: row.sidHash }, { $set: { closed: false, updatedAt: now } });
+  return { sidSealed: row.sidSealed, sidHash: row.sidHash };
+}
+
+/**
+ * Retention: replies older than `messageMaxAgeMs`, sessions idle longer than `sessionMaxIdleMs`,
+ * expired resume codes. A held session (a follow-up promised) keeps its replies until the hold ends.
+ */
 export async function sweep(messageMaxAgeMs: number, sessionMaxIdleMs: number, now = Date.now()): Promise<void> {
-  await WebchatMessageModel.deleteMany({ createdAt: { $lt: new Date(now - messageMaxAgeMs) } });
-  await WebchatSessionModel.deleteMany({ updatedAt: { $lt: new Date(now - sessionMaxIdleMs) } });
+  const at = new Date(now);
+  const holding = (await WebchatSessionModel.find({ holdUntil: { $gt: at } }, { sidHash: 1 }).lean<WebchatSessionDoc[]>()).map((s) => s.sidHash);
+  await WebchatMessageModel.deleteMany({ createdAt: { $lt: new Date(now - messageMaxAgeMs) }, sidHash: { $nin: holding } });
+  await WebchatSessionModel.deleteMany({ updatedAt: { $lt: new Date(now - sessionMaxIdleMs) }, sidHash: { $nin: holding } });
+  await ResumeCodeModel.deleteMany({ until: { $lt: at } });
 }

@@ -125,6 +125,8 @@
     const head = [el('strong', { text: c.channel + ' · ' + c.lang }), ' ', el('span', { class: 'muted', text: [c.answers.role, c.answers.ageGroup, c.answers.province].filter(Boolean).join(' · ') })];
     if (c.danger) head.unshift(el('span', { class: 'badge danger', text: t('q.danger') }), ' ');
     if (c.personLeft) head.push(el('p', { class: 'error', text: t('chat.left') }));
+    // A web chat follow-up is read only when the person comes back with their code.
+    if (c.fromFollowUp && c.channel === 'webchat') head.push(el('p', { class: c.returnedAt ? 'muted' : 'error', text: c.returnedAt ? t('f.returned') + ' ' + localTime(c.returnedAt) : t('f.not_returned') }));
     $('chat-head').replaceChildren(...head);
     $('send-text').disabled = c.personLeft; $('send').disabled = c.personLeft;
     if (chatFor !== S.hid) {
@@ -164,6 +166,12 @@
     $('f-perpetrator').replaceChildren(el('option', { value: '', text: t('close.none') }), ...o.perpetratorRelations.map((v) => el('option', { value: v, text: v })));
     $('f-outcome').replaceChildren(...o.outcomes.map((v) => el('option', { value: v, text: v })));
   }
+  /** "29/11/2026 13:45" in the browser's (the counsellor's) local time. */
+  function localTime(iso) {
+    const d = new Date(iso);
+    const p = (n) => String(n).padStart(2, '0');
+    return p(d.getDate()) + '/' + p(d.getMonth() + 1) + '/' + d.getFullYear() + ' ' + p(d.getHours()) + ':' + p(d.getMinutes());
+  }
   const checked = (name) => [...document.querySelectorAll('input[name="' + name + '"]:checked')].map((i) => i.value);
 
   async function loadFollowUps(bg) {
@@ -171,7 +179,8 @@
     if (!r.ok) return;
     const list = $('followup-list'); list.replaceChildren();
     for (const f of r.data.followUps) {
-      list.append(el('li', {}, f.danger ? el('span', { class: 'badge danger', text: t('q.danger') }) : null, ' ', f.channel + ' · ' + f.lang + ' · ' + t('f.window') + ': ' + t('win.' + f.window) + ' ',
+      const read = f.resumeUntil ? el('div', { class: 'muted', text: f.returnedAt ? t('f.returned') + ' ' + localTime(f.returnedAt) : t('f.code_until') + ' ' + localTime(f.resumeUntil) }) : null;
+      list.append(el('li', {}, f.danger ? el('span', { class: 'badge danger', text: t('q.danger') }) : null, ' ', f.channel + ' · ' + f.lang + ' · ' + t('f.window') + ': ' + t('win.' + f.window) + ' ', read,
         el('button', { class: 'primary', disabled: f.claimable ? false : 'disabled', text: f.claimable ? t('f.claim') : t('f.wait'), onclick: async () => {
           const x = await api('POST', '/followups/' + f.fid + '/claim', {});
           if (!x.ok) { $('followup-msg').textContent = errText(x); return; }

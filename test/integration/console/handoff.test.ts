@@ -136,15 +136,21 @@ describe('queue, claim, relay, close', () => {
 });
 
 describe('time and availability', () => {
-  it('nobody online: a clear answer with emergency numbers, then a safe time → follow-up', async () => {
+  it('nobody online: the truth first (no promise, no request), then a safe time → follow-up', async () => {
     const lan = await login(cs.url, 'lan');
     const minh = await login(cs.url, 'minh');
     await post(lan, '/presence', { online: false });
     await post(minh, '/presence', { online: false });
-    await askForCounsellor(1003);
-    await tg.waitFor(() => tg.sent(1003).some((t) => /chưa có tư vấn viên nào trực tuyến/.test(t)));
-    await tg.waitFor(() => tg.sent(1003).some((t) => t.includes('113')));
+    await say(1003, 'hi');
+    await tap(1003, 'counsellor');
+    await tg.waitFor(() => tg.sent(1003).some((t) => /chưa có tư vấn viên nào rảnh/.test(t)));
+    const after = tg.sent(1003).slice(tg.sent(1003).findIndex((t) => /chưa có tư vấn viên nào rảnh/.test(t)));
+    expect(after[0]).toMatch(/113/);
+    // Never the consent, the queue or a shift time that is "now".
+    expect(tg.sent(1003).some((t) => /đã báo cho tư vấn viên|hàng chờ|Ca trực tiếp theo bắt đầu/.test(t))).toBe(false);
+    expect(await HandoffCaseModel.countDocuments({ pid: pidOf(1003) })).toBe(0);
     expect(await status(1003)).toBe('bot');
+    await tap(1003, 'leave_time');
     await say(1003, 'buoi toi');
     const f = await until(() => FollowUpModel.findOne({ pid: pidOf(1003) }).lean(), 5000, 'follow-up');
     expect(f.window).toBe('evening');
@@ -186,7 +192,45 @@ describe('time and availability', () => {
     // Move the clock to a holiday (Tết 2026): the sweep takes the person out of the queue.
     await cs.handoff.sweep(new Date('2026-02-17T05:00:00Z'));
     expect(await status(1005)).toBe('bot');
-    await tg.waitFor(() => tg.sent(1005).some((t) => /ngoài giờ trực/.test(t)));
+    await tg.waitFor(() => tg.sent(1005).some((t) => /ca trực đã kết thúc/.test(t)));
     expect(tg.sent(1005).some((t) => /23:00|ngày 23\/02|07:00|00:00/.test(t))).toBe(true);
+  });
+});
+
+describe('the truth first, and danger keeps the thread', () => {
+  it('one tap from danger to the queue, first in line; the questions come while waiting and update the queue', async () => {
+    const tuan = await login(cs.url, 'tuan');
+    await post(tuan, '/presence', { online: true });
+    await askForCounsellor(1102); // someone already waiting, not in danger
+    await until(async () => (await status(1102)) === 'queued', 8000, 'first queued');
+    await say(1103, 'anh ấy đang đập cửa, tôi sợ lắm, cứu tôi');
+    await tg.waitFor(() => tg.sent(1103).some((t) => t.includes('113')));
+    await tap(1103, 'counsellor');
+    await until(async () => (await status(1103)) === 'queued', 8000, 'queued in one tap');
+    await tg.waitFor(() => tg.sent(1103).some((t) => /vị trí số 1/.test(t)));
+    const c = (await HandoffCaseModel.findOne({ pid: pidOf(1103), status: 'queued' }).lean())!;
+    expect(c.danger).toBe(true);
+    await tap(1103, 'role_self');
+    await say(1103, 'anh ấy sắp về rồi'); // a message for the counsellor, not an answer
+    await say(1103, '3');
+    await until(async () => (await HandoffCaseModel.findOne({ hid: c.hid }).lean())?.answers.ageGroup === '18_29', 5000, 'answers kept');
+    const q = (await tuan.agent.get('/console/api/queue')).body.queue as { hid: string; danger: boolean; answers: Record<string, string> }[];
+    expect(q[0]).toMatchObject({ hid: c.hid, danger: true, answers: { role: 'self', ageGroup: '18_29' } });
+    expect(await HandoffMessageModel.countDocuments({ caseId: c.hid, from: 'person' })).toBeGreaterThanOrEqual(1);
+    expect((await post(tuan, `/queue/${c.hid}/claim`)).status).toBe(200);
+  });
+
+  it('danger during a live chat: the person gets the emergency numbers and the counsellor sees that the bot sent them', async () => {
+    const tuan = await login(cs.url, 'tuan');
+    const hid = (await HandoffCaseModel.findOne({ pid: pidOf(1103), status: 'active' }).lean())!.hid;
+    const before = tg.sent(1103).filter((t) => t.includes('113')).length;
+    await say(1103, 'nó đang cầm dao xông vào phòng');
+    await tg.waitFor(() => tg.sent(1103).filter((t) => t.includes('113')).length > before);
+    const msgs = await until(async () => {
+      const list = (await tuan.agent.get(`/console/api/cases/${hid}/messages`)).body.messages as { from: string; text: string }[];
+      return list.some((m) => m.from === 'system' && m.text === 'bot_emergency') ? list : null;
+    }, 5000, 'bot_emergency row');
+    const i = msgs.findIndex((m) => m.text === 'nó đang cầm dao xông vào phòng');
+    expect(msgs[i + 1]).toMatchObject({ from: 'system', text: 'bot_emergency' });
   });
 });

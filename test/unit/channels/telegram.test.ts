@@ -9,6 +9,7 @@ import {
 } from '../../../src/channels/telegram';
 import type { Inbound, ParseResult } from '../../../src/channels/types';
 import { loadConfig } from '../../../src/config';
+import { matchOption } from '../../../src/engine';
 import { runTelegramWebhook } from '../../../src/cli/telegramWebhook';
 import { startFakeTelegram, FakeTelegram } from '../../fakes/fakeTelegram';
 
@@ -80,9 +81,21 @@ describe('parseTelegramBody', () => {
 });
 
 describe('render', () => {
-  it('makes an inline keyboard, one button per row, on the last part', () => {
+  it('makes an inline keyboard, one numbered button per row, on the last part', () => {
     const [p] = renderTelegram({ text: 'Bạn cần gì?', options: [{ label: 'Gặp tư vấn viên', payload: 'counsellor' }, { label: 'Thoát', payload: 'exit' }] });
-    expect(p!.reply_markup!.inline_keyboard).toEqual([[{ text: 'Gặp tư vấn viên', callback_data: 'counsellor' }], [{ text: 'Thoát', callback_data: 'exit' }]]);
+    expect(p!.reply_markup!.inline_keyboard).toEqual([[{ text: '1. Gặp tư vấn viên', callback_data: 'counsellor' }], [{ text: '2. Thoát', callback_data: 'exit' }]]);
+  });
+  it('keeps the engine numbering when a button has to be dropped', () => {
+    const [p] = renderTelegram({ text: 'x', options: [{ label: 'A', payload: 'a'.repeat(65) }, { label: 'B', payload: 'b' }] });
+    expect(p!.reply_markup!.inline_keyboard).toEqual([[{ text: '2. B', callback_data: 'b' }]]);
+  });
+  it('a typed number picks the option whose number the button shows', () => {
+    const options = [{ label: 'Tìm trợ giúp', payload: 'find_help' }, { label: 'Thoát', payload: 'exit' }];
+    const [p] = renderTelegram({ text: 'x', options });
+    const shown = p!.reply_markup!.inline_keyboard.map((row) => row[0]!.text);
+    shown.forEach((label, i) => expect(matchOption(options, label.split('.')[0]!)).toBe(i));
+    // A label copied with its number still picks the same option.
+    expect(matchOption(options, shown[1]!)).toBe(1);
   });
 
   const bytes: { payload: string; fits: boolean }[] = [

@@ -32,7 +32,9 @@ describe('node types', () => {
     const r = last([txt('hi'), tap('is_it')]);
     expect(keys(r)).toEqual(['legal.dv_definition', 'is_violence.menu']);
     expect(r.replies[0]?.text).toContain('Điều 2');
-    expect(r.replies[0]?.text).toContain('2026-11-23');
+    // Dates as people in Viet Nam write them, never the ISO form the content stores.
+    expect(r.replies[0]?.text).toContain('Kiểm tra lần cuối: 23/11/2026.');
+    expect(r.replies[0]?.text).not.toContain('2026-11-23');
     expect(r.events).toContainEqual({ type: 'topic', topic: 'dv_forms' });
     const m = last([txt('hi'), tap('safety'), tap('bag')]);
     expect(keys(m)).toEqual(['safety.bag', 'safety.menu']);
@@ -51,7 +53,7 @@ describe('node types', () => {
   it('province_picker: paging, number, typed name, former name, skip → handoff', () => {
     const first = last([tap('find_help')], at('main.menu'));
     const page1 = first.replies.at(-1)!.options!;
-    expect(page1).toHaveLength(9);
+    expect(page1).toHaveLength(11); // 8 provinces + more, back, main menu (paging: picker.test.ts)
     const page2 = last([tap('more')], first.state).replies.at(-1)!.options!;
     expect(page2[0]!.payload).not.toBe(page1[0]!.payload);
     const byNumber = last([txt('1')], first.state);
@@ -73,7 +75,7 @@ describe('node types', () => {
     for (const rep of r.replies) expect(rep.text.length).toBeLessThanOrEqual(2000);
   });
   it('handoff: answers from the questions, a cancel option', () => {
-    const r = last([tap('consent_yes'), tap('role_self'), tap('age_18_29'), txt('Hà Nội')], at('counsellor.start'));
+    const r = last([tap('consent_yes'), tap('role_self'), tap('age_18_29'), txt('Hà Nội')], at('counsellor.consent'));
     const ev = r.events.find((e) => e.type === 'handoff_requested');
     expect(ev).toMatchObject({ answers: { role: 'self', ageGroup: '18_29' } });
     expect(r.replies.at(-1)?.options?.map((o) => o.payload)).toEqual(['cancel']);
@@ -129,7 +131,7 @@ describe('other inputs', () => {
   });
   it('free text → topics, province → services, unknown → gentle re-prompt', () => {
     expect(last([txt('bạo lực gia đình là gì')], at(null)).state.node).toBe('is_violence.menu');
-    expect(last([txt('muốn nói chuyện với người thật')], at(null)).state.node).toBe('counsellor.start');
+    expect(last([txt('muốn nói chuyện với người thật')], at(null)).state.node).toBe('counsellor.consent');
     expect(last([txt('I need a lawyer')], at(null)).state.node).toBe('rights_law.after');
     const prov = last([txt('Bình Dương')], at(null));
     expect(prov.events.find((e) => e.type === 'province')).toBeDefined();

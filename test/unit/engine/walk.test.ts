@@ -3,7 +3,7 @@
  * every waiting node reached (breadth first), and enter every node directly. No reply may be
  * empty or show a missing key, and every step must leave the person with options (no dead end).
  */
-import { enter, step, type ConversationState, type StepResult } from '../../../src/engine';
+import { enter, step, type ConversationState, type LineStatus, type StepResult } from '../../../src/engine';
 import { at, cfg, cfgHotline, flows, T0, tap } from './helpers';
 
 function checkNoDeadEnd(r: StepResult, where: string): void {
@@ -19,6 +19,8 @@ function checkNoDeadEnd(r: StepResult, where: string): void {
   if (!exited && !(lastReply.options && lastReply.options.length > 0)) throw new Error(`${where}: dead end (no options) at ${r.state.node}`);
 }
 
+const CLOSED: LineStatus = { open: false, online: 0, waiting: 0, opens: { time: '07:00', inDays: 1, date: '30/11/2026' } };
+
 describe.each(['vi', 'en'])('walk in %s', (lang) => {
   it('tapping every option from the main menu reaches every waiting node, never a dead end', () => {
     const seen = new Set<string>();
@@ -31,15 +33,17 @@ describe.each(['vi', 'en'])('walk in %s', (lang) => {
       visited.add(s.node);
       const r0 = enter(flows(), s, s.node, T0, cfg);
       for (const opt of r0.replies.at(-1)?.options ?? []) {
-        for (const c of [cfg, cfgHotline]) {
-          const r = step(flows(), s, tap(opt.payload), T0 + 1000, c);
+        // With the hotline configured or not, and the counsellor line open or closed.
+        for (const [c, line] of [[cfg, undefined], [cfgHotline, CLOSED]] as const) {
+          const r = step(flows(), s, { ...tap(opt.payload), ...(line ? { line } : {}) }, T0 + 1000, c);
           checkNoDeadEnd(r, `${s.node} → ${opt.payload}`);
           expect(r.state.lang).toBe(opt.payload.startsWith('lang:') ? opt.payload.slice(5) : lang);
           if (r.state.node) queue.push({ ...r.state, lang });
         }
       }
     }
-    const waiting = Object.values(flows().nodes).filter((n) => ['menu', 'ask', 'province_picker', 'language', 'handoff'].includes(n.type) && !n.entryPoint).map((n) => n.id);
+    // A handoff node with `next` (the one-tap request) is passed through, never waited at.
+    const waiting = Object.values(flows().nodes).filter((n) => ['menu', 'ask', 'province_picker', 'language', 'handoff', 'wait'].includes(n.type) && !n.entryPoint && !(n.type === 'handoff' && n.next)).map((n) => n.id);
     for (const id of waiting) expect([id, visited.has(id)]).toEqual([id, true]);
   });
 

@@ -2,6 +2,8 @@
  * Web chat page. Plain ES5 for old phones; no framework, no storage of any kind
  * (no localStorage, sessionStorage, IndexedDB, no history entries): everything lives in
  * this page's memory and is gone when the page is. Replies arrive over EventSource.
+ * Every way out (the button, Esc, an option whose payload is "exit", and a typed
+ * "thoát"/"exit"/"/stop", which the bot answers with exit: true) goes through quickExit().
  */
 (function () {
   'use strict';
@@ -15,6 +17,8 @@
   var scrollEl = byId('scroll');
   var optsEl = byId('options');
   var statusEl = byId('status');
+  var politeEl = byId('announce');
+  var urgentEl = byId('announce-urgent');
   var form = byId('form');
   var input = byId('text');
   var langBtn = byId('lang');
@@ -26,6 +30,17 @@
   var reconnectDelay = 1000;
   var exiting = false;
 
+  /* The payload of the main menu's "Thoát nhanh": leave at once, without asking the server first. */
+  var EXIT_PAYLOAD = 'exit';
+  /* A text with the police number is an emergency: screen readers hear it at once. */
+  var EMERGENCY = /(^|\D)113(\D|$)/;
+  /* A reply often comes as several messages in a row; focus moves once, after the last. */
+  var SETTLE_MS = 250;
+  /* A message's padding and first line: less than this in view and it counts as out of view. */
+  var FIRST_LINE_PX = 48;
+  /* Room above a message scrolled to the top of the view (the log's gap). */
+  var MARGIN_PX = 8;
+
   var UI = {
     vi: {
       title: 'Trò chuyện – Hỗ trợ', exit: 'Thoát nhanh', switchTo: 'English', switchLang: 'en',
@@ -36,8 +51,11 @@
       about3: 'Lịch sử duyệt web vẫn có thể ghi địa chỉ trang này. Để kín đáo hơn, hãy dùng chế độ ẩn danh, hoặc xoá lịch sử duyệt web sau khi trò chuyện (Cài đặt → Quyền riêng tư → Xoá dữ liệu duyệt web).',
       about4: 'Khi nguy hiểm, hãy gọi 113 (công an), 115 (cấp cứu) hoặc 111 (bảo vệ trẻ em).',
       label: 'Tin nhắn của bạn', placeholder: 'Nhập tin nhắn…', send: 'Gửi',
-      logLabel: 'Tin nhắn', optionsLabel: 'Lựa chọn',
+      logLabel: 'Tin nhắn', optionsLabel: 'Lựa chọn', composerLabel: 'Gửi tin nhắn',
+      speakerBot: 'Trợ lý: ', speakerMe: 'Bạn: ',
       resumed: 'Bạn đang tiếp tục cuộc trò chuyện. Tin nhắn cũ không được lưu trên trang.', menu: 'Menu chính',
+      resumeTitle: 'Tôi có mã quay lại', resumeLabel: 'Mã quay lại (8 ký tự, ví dụ K7M4-Q2XP)', resumeGo: 'Mở lại',
+      resumeBad: 'Mã không đúng, đã dùng hoặc đã hết hạn. Hãy kiểm tra lại từng ký tự.',
       retrying: 'Chưa gửi được, đang thử lại…', failed: 'Chưa gửi được. Vui lòng kiểm tra mạng rồi gửi lại.',
       invalid: 'Tin nhắn này không gửi được (tối đa 2000 ký tự).', slow: 'Bạn đang gửi hơi nhanh. Xin chờ một chút rồi gửi lại.',
       ended: 'Phiên trò chuyện đã kết thúc. Tải lại trang để bắt đầu lại.', offline: 'Mất kết nối, đang kết nối lại…'
@@ -51,8 +69,11 @@
       about3: 'Your browsing history may still list this page’s address. For more privacy use a private/incognito window, or clear your browsing history after chatting (Settings → Privacy → Clear browsing data).',
       about4: 'If you are in danger, call 113 (police), 115 (ambulance) or 111 (child protection).',
       label: 'Your message', placeholder: 'Type a message…', send: 'Send',
-      logLabel: 'Messages', optionsLabel: 'Choices',
+      logLabel: 'Messages', optionsLabel: 'Choices', composerLabel: 'Send a message',
+      speakerBot: 'Assistant: ', speakerMe: 'You: ',
       resumed: 'You are continuing your conversation. Earlier messages are not kept on this page.', menu: 'Main menu',
+      resumeTitle: 'I have a return code', resumeLabel: 'Return code (8 characters, e.g. K7M4-Q2XP)', resumeGo: 'Reopen',
+      resumeBad: 'This code is wrong, used or expired. Please check each character.',
       retrying: 'Not sent yet, retrying…', failed: 'Not sent. Please check your connection and send again.',
       invalid: 'This message could not be sent (2000 characters at most).', slow: 'You are sending a little fast. Please wait a moment and try again.',
       ended: 'This chat session has ended. Reload the page to start again.', offline: 'Connection lost, reconnecting…'
@@ -73,7 +94,11 @@
   }
   function each(list, fn) { for (var i = 0; i < list.length; i++) fn(list[i]); }
 
-  /* Quick exit: replace (not push) the page so Back never returns here; nothing to wait for. */
+  /*
+   * Quick exit: replace (not push) the page so Back never returns here; nothing to wait for.
+   * The POST clears the cookie and the server's state; keepalive lets it finish after the
+   * page is gone.
+   */
   function quickExit(ev) {
     if (ev && ev.preventDefault) ev.preventDefault();
     if (exiting) return;
@@ -112,36 +137,134 @@
     el.appendChild(document.createTextNode(rest));
   }
 
+  /* Who is speaking, for screen readers ("Trợ lý: …"); data-i18n makes it follow the language switch. */
+  var SPEAKER = { bot: 'speakerBot', me: 'speakerMe' };
+  function speakerLabel(key) {
+    var span = document.createElement('span');
+    span.className = 'sr';
+    span.setAttribute('data-i18n', key);
+    span.textContent = t(key);
+    return span;
+  }
+
+  /* One message. tabindex -1: focus can be moved to it, but Tab never stops on it. */
   function bubble(who, text) {
     var div = document.createElement('div');
     div.className = 'msg ' + who;
+    div.setAttribute('tabindex', '-1');
+    if (SPEAKER[who]) div.appendChild(speakerLabel(SPEAKER[who]));
     appendText(div, text);
     logEl.appendChild(div);
-    toBottom();
     return div;
   }
 
-  function showOptions(options) {
+  /*
+   * The bot's choices, numbered as the bot counts them (typing "2" picks the second). The
+   * page's own "Main menu" choice (on a resumed chat) is not one the bot counts: no number.
+   */
+  function showOptions(options, numbered) {
     optsEl.textContent = '';
     if (!options) return;
-    each(options, function (o) {
-      var b = document.createElement('button');
-      b.type = 'button';
-      b.className = 'opt';
-      b.textContent = o.label;
-      b.setAttribute('data-payload', o.payload);
-      b.addEventListener('click', function () { choose(o); });
-      optsEl.appendChild(b);
-    });
-    toBottom();
+    for (var i = 0; i < options.length; i++) optsEl.appendChild(optionButton(options[i], numbered ? i + 1 : 0));
   }
 
-  function toBottom() { scrollEl.scrollTop = scrollEl.scrollHeight; }
-  /* A long reply (or a long list of buttons) must not scroll its own first lines out of view. */
-  function reveal(el) {
-    var top = el.offsetTop - 8;
-    if (scrollEl.scrollHeight - top > scrollEl.clientHeight) scrollEl.scrollTop = top;
-    else toBottom();
+  function optionButton(o, number) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'opt';
+    b.setAttribute('data-payload', o.payload);
+    if (number) b.appendChild(numberBadge(number));
+    b.appendChild(document.createTextNode(o.label));
+    b.addEventListener('click', function () { choose(o); });
+    return b;
+  }
+
+  /*
+   * A visible "2" in a badge, with a full stop that is not seen but read: the button's name
+   * (from its content, so it always matches what is seen) is "2. Label".
+   */
+  function numberBadge(n) {
+    var badge = document.createElement('span');
+    badge.className = 'num';
+    badge.textContent = String(n);
+    var stop = document.createElement('span');
+    stop.className = 'stop';
+    stop.textContent = '.';
+    badge.appendChild(stop);
+    return badge;
+  }
+
+  /*
+   * The view follows new messages down, but not past the start of the current turn (the
+   * person's last message, or for the welcome the top of the page with the quick-exit hint
+   * and the privacy notice): a long reply, or the long main menu, must not push its own first
+   * lines out of sight. A message that would begin below the view starts a new screenful.
+   */
+  var turnStart = null;
+  function follow(newest) {
+    var view = scrollEl.clientHeight;
+    var top = turnStart ? turnStart.offsetTop - MARGIN_PX : 0;
+    if (newest.offsetTop + FIRST_LINE_PX > top + view) {
+      turnStart = newest;
+      top = newest.offsetTop - MARGIN_PX;
+    }
+    scrollEl.scrollTop = Math.max(0, Math.min(scrollEl.scrollHeight - view, top));
+  }
+  function startTurn(el) {
+    turnStart = el;
+    follow(el);
+  }
+
+  /* Move focus without scrolling: follow() has already placed the view. */
+  function focusQuietly(el) { el.focus({ preventScroll: true }); }
+
+  /*
+   * Where focus goes once a reply is complete: its first choice, else its newest message, so
+   * focus never stays on <body> (where it falls when the tapped button is removed). Text in
+   * the box means the person is typing: focus stays (a key press on a button would pick it).
+   * After sending from the box, focus stays there too, unless the reply brought choices.
+   */
+  function focusAfterReply(newest, withOptions) {
+    var inBox = document.activeElement === input;
+    if (inBox && input.value) return;
+    if (withOptions && optsEl.firstChild) focusQuietly(optsEl.firstChild);
+    else if (!inBox) focusQuietly(newest);
+  }
+
+  /*
+   * Screen readers hear each new bot message once, from a hidden live region (the log itself
+   * is aria-live="off": some readers would re-read all of it). A new reply replaces the last
+   * one's text there; emergency texts go to the assertive region.
+   */
+  function announce(text, startsReply) {
+    if (startsReply) {
+      politeEl.textContent = '';
+      urgentEl.textContent = '';
+    }
+    var p = document.createElement('p');
+    p.textContent = text;
+    (EMERGENCY.test(text) ? urgentEl : politeEl).appendChild(p);
+  }
+
+  /* The reply being received: its newest message, whether that brought choices, and the settle timer. */
+  var arriving = { newest: null, withOptions: false, timer: null };
+
+  function showReply(text, options) {
+    var el = bubble('bot', text);
+    var withOptions = !!(options && options.length);
+    showOptions(options, true);
+    follow(el);
+    announce(text, !arriving.newest);
+    arriving.newest = el;
+    arriving.withOptions = withOptions;
+    if (arriving.timer) clearTimeout(arriving.timer);
+    arriving.timer = setTimeout(settle, SETTLE_MS);
+  }
+
+  function settle() {
+    var done = arriving;
+    arriving = { newest: null, withOptions: false, timer: null };
+    if (!exiting && done.newest) focusAfterReply(done.newest, done.withOptions);
   }
 
   function setStatus(text) { statusEl.textContent = text || ''; }
@@ -187,9 +310,18 @@
     });
   }
 
+  /* The person's own message: shown at once, and the start of a new turn. */
+  function showMine(text) {
+    var el = bubble('me', text);
+    startTurn(el);
+    return el;
+  }
+
   function choose(o) {
-    bubble('me', o.label);
+    if (o.payload === EXIT_PAYLOAD) { quickExit(); return; }
+    var el = showMine(o.label);
     showOptions(null);
+    focusQuietly(el); // the tapped button is gone: focus must not fall to <body>
     send({ id: newId(), payload: o.payload }, 0);
   }
 
@@ -197,6 +329,7 @@
     if (ackTimer) return;
     ackTimer = setTimeout(function () {
       ackTimer = null;
+      if (exiting) return;
       if (lastSeq > acked) { var s = lastSeq; post('/ack', { seq: s }, function (status) { if (status === 204) acked = Math.max(acked, s); }); }
     }, 700);
   }
@@ -209,9 +342,9 @@
       lastSeq = m.seq;
       scheduleAck();
     }
-    var el = bubble('bot', m.text);
-    showOptions(m.options);
-    reveal(el);
+    // The person typed an exit ("thoát", "exit", "/stop"): leave as the button does.
+    if (m.exit) { quickExit(); return; }
+    showReply(m.text, m.options);
   }
 
   function connect() {
@@ -236,7 +369,7 @@
     ev.preventDefault();
     var text = input.value.replace(/^\s+|\s+$/g, '');
     if (!text) return;
-    bubble('me', text);
+    showMine(text);
     input.value = '';
     send({ id: newId(), text: text.slice(0, 2000) }, 0, function () { if (!input.value) input.value = text; });
     input.focus();
@@ -251,8 +384,28 @@
   langBtn.addEventListener('click', function () {
     lang = lang === 'vi' ? 'en' : 'vi';
     applyUi();
-    bubble('me', lang === 'en' ? 'English' : 'Tiếng Việt');
+    showMine(lang === 'en' ? 'English' : 'Tiếng Việt');
     send({ id: newId(), payload: 'lang:' + lang }, 0);
+  });
+
+  /*
+   * A return code (given when the person asked to be contacted later) reopens that
+   * conversation: the server swaps the session cookie, and the reloaded page shows what the
+   * counsellor wrote meanwhile. The code is never kept on the page after it is sent.
+   */
+  var resumeForm = byId('resume-form');
+  var resumeInput = byId('resume-code');
+  var resumeStatus = byId('resume-status');
+  resumeForm.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var code = resumeInput.value.replace(/^\s+|\s+$/g, '');
+    if (!code) return;
+    resumeStatus.textContent = '';
+    post('/resume', { code: code }, function (status) {
+      if (status === 200) { resumeInput.value = ''; window.location.replace(base); return; }
+      resumeStatus.textContent = status === 429 ? t('slow') : status === 400 || status === 404 ? t('resumeBad') : t('failed');
+      resumeInput.focus();
+    });
   });
 
   applyUi();
@@ -261,6 +414,6 @@
     send({ id: newId(), payload: 'menu' }, 0);
   } else {
     bubble('note', t('resumed'));
-    showOptions([{ label: t('menu'), payload: 'menu' }]);
+    showOptions([{ label: t('menu'), payload: 'menu' }], false);
   }
 })();
