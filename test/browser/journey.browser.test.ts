@@ -36,7 +36,7 @@ const tap = async (payload: string) => {
 };
 const say = async (text: string) => { await page.fill('#text', text); await page.click('#send'); };
 /** The visible text of a bubble without the screen-reader speaker label. */
-const firstLine = async (loc: ReturnType<Page['locator']>) => (await loc.evaluate((el) => [...el.childNodes].filter((n) => !(n instanceof HTMLElement && n.classList.contains('sr'))).map((n) => n.textContent).join(''))).split('\n')[0]!;
+const firstLine = async (loc: ReturnType<Page['locator']>) => (await loc.evaluate((el) => Array.from(el.childNodes).filter((n) => !(n instanceof HTMLElement && n.classList.contains('sr'))).map((n) => n.textContent).join(''))).split('\n')[0]!;
 
 it('danger inside a legal page: emergency numbers, then back to the page where the person was', async () => {
   await tap('rights');
