@@ -20,7 +20,8 @@ export interface AppOptions {
   mounts: Mount[];
   /** Extra readiness condition (e.g. the flow set loaded). */
   isReady?: () => boolean;
-  trustProxy?: boolean;
+  /** express's "trust proxy" (TRUST_PROXY): off unless a proxy we know sits in front. */
+  trustProxy?: false | number | string;
 }
 
 /** Request id: the caller's X-Request-Id when sane, otherwise a fresh one; echoed back. */
@@ -48,7 +49,7 @@ const errorBoundary: ErrorRequestHandler = (err, req, res, _next) => {
 export function buildApp(opts: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  if (opts.trustProxy) app.set('trust proxy', 1);
+  if (opts.trustProxy !== undefined && opts.trustProxy !== false) app.set('trust proxy', opts.trustProxy);
   app.use(requestId);
   app.use(helmet({
     contentSecurityPolicy: {
