@@ -81,7 +81,7 @@ export async function isSlowed(userKey: string, now = new Date()): Promise<boole
   });
 }
 
-/** Retention: failures older than the window mean nothing any more. */
-export async function purgeLoginFailures(now = new Date()): Promise<void> {
-  await LoginFailureModel.deleteMany({ at: { $lt: new Date(now.getTime() - FAILURE_WINDOW_MS) } });
+/** Retention: failures older than the window mean nothing any more. Returns how many went. */
+export async function purgeLoginFailures(now = new Date()): Promise<number> {
+  return (await LoginFailureModel.deleteMany({ at: { $lt: new Date(now.getTime() - FAILURE_WINDOW_MS) } })).deletedCount;
 }
