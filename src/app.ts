@@ -20,6 +20,11 @@ export interface AppOptions {
   mounts: Mount[];
   /** Extra readiness condition (e.g. the flow set loaded). */
   isReady?: () => boolean;
+  /**
+   * Liveness: false when the process cannot serve any more and should be restarted by its
+   * orchestrator (the database unreachable for longer than HEALTHZ_DB_DOWN_SECONDS).
+   */
+  isLive?: () => boolean;
   /** express's "trust proxy" (TRUST_PROXY): off unless a proxy we know sits in front. */
   trustProxy?: false | number | string;
 }
@@ -59,7 +64,10 @@ export function buildApp(opts: AppOptions): Express {
     referrerPolicy: { policy: 'no-referrer' },
   }));
 
-  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/healthz', (_req, res) => {
+    const live = opts.isLive?.() ?? true;
+    res.status(live ? 200 : 503).json({ status: live ? 'ok' : 'unhealthy' });
+  });
   app.get('/readyz', async (_req, res) => {
     const db = await pingDatabase();
     const ready = db && (opts.isReady?.() ?? true);
