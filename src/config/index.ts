@@ -21,6 +21,8 @@ const EnvSchema = z.object({
   PUBLIC_URL: optionalText,
   TRUST_PROXY: z.string().default('off'),
   HEALTHZ_DB_DOWN_SECONDS: int(60),
+  WEBCHAT_STREAMS_PER_ADDRESS: int(40),
+  WEBCHAT_STREAMS_PER_INSTANCE: int(2000),
   DEVDB_MAX_RESTARTS: int(5),
   MONGODB_URI: optionalText,
   MONGODB_POOL_SIZE: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(500).optional()),
@@ -86,6 +88,8 @@ export interface Config {
   publicUrl?: string;
   /** Which proxies may tell us the client's address (X-Forwarded-For): false, a hop count, or addresses. */
   trustProxy: TrustProxy;
+  /** Open web chat streams allowed per client address and per instance. */
+  webchatStreamCaps: { perAddress: number; perInstance: number };
   /** /healthz fails once the database has been unreachable this long. */
   healthzDbDownMs: number;
   /** The embedded database is restarted this many times in a row after dying. */
@@ -182,7 +186,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length) throw new ConfigError(problems.join('; '));
 
   return {
-    env: e.NODE_ENV, port: e.PORT, publicUrl: e.PUBLIC_URL, trustProxy: parseTrustProxy(e.TRUST_PROXY), healthzDbDownMs: e.HEALTHZ_DB_DOWN_SECONDS * 1000, devdbMaxRestarts: e.DEVDB_MAX_RESTARTS, mongoUri: e.MONGODB_URI, mongoPoolSize: e.MONGODB_POOL_SIZE, dataDir: e.DATA_DIR,
+    env: e.NODE_ENV, port: e.PORT, publicUrl: e.PUBLIC_URL, trustProxy: parseTrustProxy(e.TRUST_PROXY), healthzDbDownMs: e.HEALTHZ_DB_DOWN_SECONDS * 1000, webchatStreamCaps: { perAddress: e.WEBCHAT_STREAMS_PER_ADDRESS, perInstance: e.WEBCHAT_STREAMS_PER_INSTANCE }, devdbMaxRestarts: e.DEVDB_MAX_RESTARTS, mongoUri: e.MONGODB_URI, mongoPoolSize: e.MONGODB_POOL_SIZE, dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL, tzReports: e.TZ_REPORTS, defaultLanguage: e.DEFAULT_LANGUAGE,
     pseudonymKey: e.PSEUDONYM_KEY, dataKeys, sessionSecret: e.SESSION_SECRET, telegram, zalo,
     webchatEnabled: e.WEBCHAT_ENABLED === 'true', officeHours: e.OFFICE_HOURS, holidaysFile: e.HOLIDAYS_FILE,

@@ -71,7 +71,7 @@ const SendBody = z.union([
 export function createWebchat(cfg: Config, deps: WebchatDeps, opts: WebchatOptions = {}): Webchat {
   const keys = new SessionKeys(cfg.sessionSecret);
   const timings: StreamTimings = { ...DEFAULT_TIMINGS, ...opts.timings };
-  const hub = new StreamHub({ ...DEFAULT_CAPS, ...opts.streamCaps }, { pollMs: timings.pollMs, changed: sessionsWithRepliesSince });
+  const hub = new StreamHub({ ...DEFAULT_CAPS, ...cfg.webchatStreamCaps, ...opts.streamCaps }, { pollMs: timings.pollMs, changed: sessionsWithRepliesSince });
   const limits: WebchatLimits = { sendPerSession: 30, perIp: 600, ...opts.limits };
 
   let lastSweep = 0;
