@@ -50,7 +50,7 @@ export async function wireAreas(config: Config): Promise<Wired> {
   const handoff = createHandoff(config, { conversations: control, cases, cipher, flows });
   // Cases first: the handoff's recordHandoff calls then find the episode already open.
   const sinks: EventSink[] = [cases, handoff.sink];
-  const pipeline = new ConversationPipeline({ flows, engineConfig, pseudonymKey: config.pseudonymKey, cipher, outbox, sinks, line: () => handoff.line() });
+  const pipeline = new ConversationPipeline({ flows, engineConfig, pseudonymKey: config.pseudonymKey, cipher, outbox, sinks, line: handoff.line });
   outbox.onDelivery((e) => handoff.onDelivery(e));
   const ingest: Ingest = { pipeline, flows, engineConfig };
 

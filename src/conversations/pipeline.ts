@@ -53,8 +53,8 @@ export interface PipelineDeps {
   cipher: FieldCipher;
   outbox: Outbox;
   sinks: EventSink[];
-  /** The counsellor line now (handoff's snapshot), so the bot says the truth before a request. */
-  line?: () => LineStatus | undefined;
+  /** The counsellor line (handoff's snapshot, and a fresh count), so the bot says the truth before a request. */
+  line?: { current(): LineStatus | undefined; fresh(): Promise<LineStatus | undefined> };
 }
 
 /** What receive() says: recorded now, or seen before. */
@@ -230,7 +230,14 @@ export class ConversationPipeline {
     if (inbound.payload === DELETE_CHAT_PAYLOAD) {
       conv = { ...conv, messageIds: await ChatMessageModel.find({ pid }, { id: 1, at: 1 }).lean() };
     }
-    const pending = this.run(conv, inbound);
+    let pending = this.run(conv, inbound, this.deps.line?.current());
+    // "No counsellor can take the chat" is said only after a fresh count: the snapshot may be
+    // a few seconds old (a counsellor who just came on duty on another instance). The engine
+    // is pure, so running the step again is free.
+    if (this.deps.line && pending.pending.events.some((e) => e.type === 'line_unavailable')) {
+      pending = this.run(conv, inbound, await this.deps.line.fresh());
+    }
+    for (const e of pending.pending.events) this.countEvent(e, inbound.channel, pending.pending.lang);
     // Under the pid lock nobody else writes this conversation, so a plain update by _id is
     // the check-and-set (a version in the filter would make FerretDB scan the collection).
     const saved = await ConversationModel.findOneAndUpdate(
@@ -262,11 +269,10 @@ export class ConversationPipeline {
   }
 
   /** Run the engine (or the system/blocked paths) for one inbound on a loaded conversation. */
-  private run(conv: ConversationDoc, inbound: Inbound): { state: ConversationState; pending: Pending; deletes: boolean } {
+  private run(conv: ConversationDoc, inbound: Inbound, line: LineStatus | undefined): { state: ConversationState; pending: Pending; deletes: boolean } {
     const { flows, engineConfig } = this.deps;
     const prev = (conv.state && Object.keys(conv.state).length ? conv.state : null) as unknown as ConversationState | null;
     const status = conv.status === 'closed' ? 'bot' : conv.status;
-    const line = this.deps.line?.();
     const input: EngineInput = { kind: inbound.kind, text: inbound.text, payload: inbound.payload, channel: inbound.channel, ...(line ? { line } : {}) };
     const base = prev ? { ...prev, status } : { ...initialState(engineConfig), status };
 
@@ -275,7 +281,6 @@ export class ConversationPipeline {
     const blocked = conv.blockedUntil && conv.blockedUntil.getTime() > inbound.at.getTime();
     const replies = blocked ? result.replies.filter((r) => r.emergency) : result.replies;
     const finalReplies = blocked && replies.length === 0 ? [emergencyOnly(flows, result.state.lang, engineConfig)] : replies;
-    for (const e of result.events) this.countEvent(e, inbound.channel, result.state.lang);
     return {
       state: result.state,
       deletes: system !== null,

@@ -66,7 +66,7 @@ export const ENGINE_TEXT_KEYS = [
   'cmd.reprompt', 'cmd.help', 'cmd.media', 'cmd.media_counsellor', 'cmd.restart',
   'cmd.language_changed', 'cmd.handoff_cancelled', 'cmd.loop_error',
   'opt.main_menu', 'opt.back', 'opt.prev_page', 'opt.skip', 'opt.more', 'opt.cancel', 'lang.name',
-  'services.header', 'services.none', 'services.national', 'services.hotline', 'services.national_places',
+  'services.header', 'services.none', 'services.commune', 'services.national', 'services.hotline', 'services.national_places',
   'services.no_province', 'province.former_name', 'legal.source',
   'counsellor.closed', 'counsellor.nobody', 'live.opens_today', 'live.opens_tomorrow', 'live.opens_on', 'live.opens_unknown',
 ] as const;

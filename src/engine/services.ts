@@ -57,7 +57,11 @@ function renderNational(ctx: Ctx, national: DirectoryEntry[]): Reply[] {
   return replies;
 }
 
-/** Replies listing the services for vars.province, always followed by the national numbers. */
+/**
+ * Replies listing the services for vars.province, then the commune route (services.commune:
+ * commune police, the commune chair's no-contact order, the commune Women's Union, which every
+ * commune has had since the two-level local government of 1/7/2025), then the national numbers.
+ */
 export function renderServices(ctx: Ctx): Reply[] {
   const code = ctx.state.vars.province;
   const lang = ctx.state.lang;
@@ -70,6 +74,7 @@ export function renderServices(ctx: Ctx): Reply[] {
   } else {
     replies.push({ key: 'services.no_province', text: t(ctx, 'services.no_province') });
   }
+  replies.push({ key: 'services.commune', text: t(ctx, 'services.commune') });
   replies.push(...renderNational(ctx, national));
   const categories = [...new Set([...local, ...national].map((e) => e.category))].sort();
   ctx.events.push({ type: 'referral', province: code ?? 'national', categories });

@@ -5,6 +5,7 @@
  */
 import type { FlowSet } from '../engine';
 import { compile, type RawSources } from './compile';
+import { directoryReport, type DirectoryReport } from './directoryCheck';
 import { ContentError, formatIssue, type Issue } from './issues';
 import { readSources } from './load';
 import { validate } from './validate';
@@ -13,26 +14,32 @@ export { ContentError, formatIssue };
 export type { Issue, RawSources };
 export { MAX_OPTIONS, NON_NEUTRAL } from './validate';
 export { readSources } from './load';
+export { formatDirectoryReport, type DirectoryReport, type DirectoryRow } from './directoryCheck';
 
-/** What content:check reports: errors block, warnings do not; coverage in % per non-default language. */
+/**
+ * What content:check reports: errors block, warnings do not; coverage in % per non-default
+ * language; the directory's entries, sourced phones and verified entries per province.
+ */
 export interface ContentReport {
   errors: Issue[];
   warnings: Issue[];
   coverage: Record<string, number>;
+  directory: DirectoryReport;
 }
 
 /** Build and check a FlowSet from already-parsed sources (tests use this with in-memory data). */
 export function buildFlowSet(sources: RawSources): ContentReport & { flowSet: FlowSet } {
   const { flowSet, origins, errors } = compile(sources);
   const checked = validate(flowSet, origins);
-  return { flowSet, errors: [...errors, ...checked.errors], warnings: checked.warnings, coverage: checked.coverage };
+  const directory = directoryReport(flowSet.directory, flowSet.provinces);
+  return { flowSet, errors: [...errors, ...checked.errors], warnings: checked.warnings, coverage: checked.coverage, directory };
 }
 
 /** Read and check all content under rootDir. */
 export function checkContent(rootDir: string): ContentReport {
   const { sources, errors } = readSources(rootDir);
   const r = buildFlowSet(sources);
-  return { errors: [...errors, ...r.errors], warnings: r.warnings, coverage: r.coverage };
+  return { errors: [...errors, ...r.errors], warnings: r.warnings, coverage: r.coverage, directory: r.directory };
 }
 
 /** Load the FlowSet for the server; throws a ContentError listing every error. */

@@ -4,6 +4,7 @@
  */
 import { ENGINE_TEXT_KEYS, MAX_TEXT, NODES, REFERENCE_LANG, pickerOptionCount, type CompiledNode, type FlowSet } from '../engine';
 import type { Origins } from './compile';
+import { checkDirectory } from './directoryCheck';
 import type { Issue } from './issues';
 import { LOCK_SCREEN_EXEMPT, revealingWord } from './lockScreen';
 
@@ -152,6 +153,7 @@ export function validate(fs: FlowSet, o: Origins): { errors: Issue[]; warnings: 
     if (iso) errors.push({ file: o.directoryFile[e.id] ?? 'content/directory', where: `entry '${e.id}'`, message: `date '${iso[0]}' written as YYYY-MM-DD: write it as people read it, dd/mm/yyyy` });
     if (!e.verified) warnings.push({ file: o.directoryFile[e.id] ?? 'content/directory', where: `entry '${e.id}'`, message: 'unverified directory entry (shown marked as unverified)' });
   }
+  errors.push(...checkDirectory(fs.directory, o.directoryFile));
   return { errors, warnings, coverage };
 }
 

@@ -33,8 +33,8 @@ export interface HandoffService extends HandoffActions {
   feed: ChangeFeed;
   /** The person reopened the web chat with their one-time code (the wiring calls it). */
   personReturned(pid: string, at?: Date): Promise<void>;
-  /** The counsellor line now, as the bot tells it before a request (no query: a snapshot). */
-  line(): LineStatus | undefined;
+  /** The counsellor line as the bot tells it before a request: the snapshot (no query), or counted now. */
+  line: { current(): LineStatus | undefined; fresh(): Promise<LineStatus | undefined> };
   /** Stop background polling. */
   stop(): void;
   /** Internal machinery, for tests. */
@@ -263,7 +263,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
     sweep,
     feed: core.feed,
     core,
-    line: () => core.line.current(),
+    line: { current: () => core.line.current(), fresh: async () => { await core.line.refresh(); return core.line.current(); } },
     personReturned,
     stop() { core.feed.stop(); core.line.stop(); },
   };

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { DirectoryFileSchema, formatService, servicesFor, type DirectoryEntry } from '../../src/engine/directory';
+import { DirectoryFileSchema, formatService, hasSourcedPhone, servicesFor, type DirectoryEntry } from '../../src/engine/directory';
 import { ProvincesFileSchema } from '../../src/engine/provinces';
 
 const dir = path.join(__dirname, '..', '..', 'content', 'directory');
@@ -44,11 +44,24 @@ describe('directory content', () => {
     expect(phones).not.toContain('114');
     expect(phones).not.toContain('112');
   });
-  it('every entry is checked on the research date and names a source', () => {
+  it('every entry names a source and a check date no earlier than the research (23/11/2026) and not in the future', () => {
+    const today = new Date().toISOString().slice(0, 10);
     for (const e of all) {
-      expect(e.lastChecked).toBe('2026-11-23');
       expect(e.source).toMatch(/^https?:\/\//);
+      for (const d of [e.lastChecked, e.contactChecked].filter((x): x is string => !!x)) {
+        expect(d >= '2026-11-23' && d <= today).toBe(true);
+      }
     }
+  });
+  it('every phone and address comes with the page that shows it and the day it was read', () => {
+    for (const e of all.filter((x) => x.phone || x.address)) {
+      expect(e.contactSource).toMatch(/^https?:\/\//);
+      expect(e.contactChecked).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(hasSourcedPhone(e) || !e.phone).toBe(true);
+    }
+  });
+  it('no local number is a Hà Nội (024) number outside Hà Nội', () => {
+    for (const e of local.filter((x) => x.phone && x.province !== 'ha-noi')) expect(e.phone).not.toMatch(/^024/);
   });
   it('ids are unique', () => {
     const ids = all.map((e) => e.id);
@@ -61,6 +74,11 @@ describe('directory content', () => {
       expect(s.national.length).toBe(national.length);
     }
     expect(servicesFor(all, 'no-such-province').local).toEqual([]);
+  });
+  it('an address is shown under the name, before the hours', () => {
+    const e: DirectoryEntry = { ...national[0]!, address: 'Số 1, phố A', hours: { vi: 'Giờ hành chính', en: 'Office hours' } };
+    expect(formatService(e, 'vi').split('\n').slice(1, 3)).toEqual(['Địa chỉ: Số 1, phố A', 'Giờ: Giờ hành chính']);
+    expect(formatService(e, 'en').split('\n')[1]).toBe('Address: Số 1, phố A');
   });
   it('entries without a phone say where to ask instead', () => {
     for (const e of all.filter((x) => !x.phone)) expect(e.what.vi).toMatch(/hỏi|Hỏi|Đến|đến|Khẩn cấp/);

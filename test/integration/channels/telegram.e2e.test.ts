@@ -17,7 +17,9 @@ const logs = captureLogs();
 
 beforeAll(async () => {
   fake = await startFakeTelegram();
-  svc = await startTestService({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url });
+  // Open all day with a counsellor on duty: the bot offers consent only when someone can take the chat.
+  svc = await startTestService({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url, OFFICE_HOURS: 'Mon-Sun 00:00-24:00' });
+  await svc.wired.handoff.setOnline('lan', 'counsellor', true);
 });
 afterAll(async () => { await svc.close(); svc.cleanup(); await fake.close(); logs.stop(); });
 

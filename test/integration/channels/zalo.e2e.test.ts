@@ -26,7 +26,9 @@ beforeAll(async () => {
   svc = await startTestService({
     ZALO_APP_ID: APP_ID, ZALO_APP_SECRET: APP_SECRET, ZALO_OA_SECRET: OA_SECRET, ZALO_REFRESH_TOKEN: 'rt-1',
     ZALO_API_BASE: fake.url, ZALO_OAUTH_BASE: fake.url,
+    OFFICE_HOURS: 'Mon-Sun 00:00-24:00', // open all day, with a counsellor on duty (below)
   });
+  await svc.wired.handoff.setOnline('lan', 'counsellor', true);
   svc.wired.outbox.onDelivery((e) => deliveries.push(e));
 });
 afterAll(async () => { await svc.close(); svc.cleanup(); await fake.close(); logs.stop(); });

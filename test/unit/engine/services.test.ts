@@ -34,7 +34,31 @@ describe('national numbers', () => {
     const places = replies.find((r) => r.key === 'services.national_places')!;
     expect(replies.indexOf(places)).toBe(replies.indexOf(national(replies)[0]!) + 1);
     expect(places.text.split('\n')[0]).toBe('Bạn cũng có thể tìm đến:');
-    expect(places.text).toContain('Hội Liên hiệp Phụ nữ');
+    expect(places.text).toContain('Trung tâm Công tác xã hội');
+  });
+});
+
+describe('the commune route', () => {
+  it.each(['vi', 'en'])('%s: shown after the local services and before the national numbers, neutral first line', (lang) => {
+    const replies = services(lang);
+    const commune = replies.find((r) => r.key === 'services.commune')!;
+    const header = replies.findIndex((r) => r.key === 'services.header');
+    expect(replies.indexOf(commune)).toBeGreaterThan(header);
+    expect(replies.indexOf(commune)).toBeLessThan(replies.indexOf(national(replies)[0]!));
+    expect(commune.text.split('\n')[0]).toBe(lang === 'vi' ? 'Ở xã, phường, đặc khu nơi bạn sống, bạn cũng có thể tìm đến:' : 'In your commune, ward or special zone you can also turn to:');
+    expect(commune.text).toMatch(lang === 'vi' ? /Công an xã[\s\S]*Chủ tịch Ủy ban nhân dân xã[\s\S]*Điều 25[\s\S]*Hội Liên hiệp Phụ nữ xã/ : /police[\s\S]*Chair[\s\S]*Article 25[\s\S]*Women's Union/);
+    expect(phonesIn(commune.text)).toEqual([]);
+  });
+  it('is shown for every province, and without one', () => {
+    for (const p of flows().provinces) {
+      const r = step(flows(), at('find_help.start', { lang: 'vi' }), tap(`p:${p.code}`), T0, cfg).replies;
+      expect(r.filter((x) => x.key === 'services.commune')).toHaveLength(1);
+    }
+  });
+  it('the national numbers are not promised as always answering (1800 1233 is office hours only)', () => {
+    const f = flows();
+    expect(f.directory.find((e) => e.phone === '1800 1233')?.hours?.vi).toMatch(/8:00–17:00/);
+    for (const lang of ['vi', 'en']) expect(f.texts[lang]?.['services.none']).not.toMatch(/luôn|always/i);
   });
 });
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { buildFlowSet, checkContent, ContentError, formatIssue, loadFlowSet, readSources } from '../../../src/flowset';
+import { buildFlowSet, checkContent, ContentError, formatDirectoryReport, formatIssue, loadFlowSet, readSources } from '../../../src/flowset';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIX = path.join(ROOT, 'test/fixtures/flows-broken');
@@ -84,6 +84,37 @@ describe('broken fixtures', () => {
       expect((e as ContentError).issues.length).toBeGreaterThan(3);
       expect((e as Error).message).toContain("flows/main.yaml: node 'start': option 1: unknown node 'main.nowhere'");
     }
+  });
+  it('a phone number or an address without its source page and check date is an error', () => {
+    const entry = { id: 'ha-noi.test-unsourced', province: 'ha-noi', category: 'health', name: { vi: 'Bệnh viện thử', en: 'Test hospital' }, what: { vi: 'Khám', en: 'Care' }, verified: false, source: 'https://example.org/about', lastChecked: '2026-11-29' };
+    const file = 'content/directory/services/zz-test.yaml';
+    const withEntry = (e: object) => errorsWith((s) => s.directory.push({ file, data: { version: 1, entries: [e] } }));
+    expect(withEntry({ ...entry, phone: '0123 456 789' })).toContain(
+      `${file}: entry 'ha-noi.test-unsourced': phone '0123 456 789' without a source: add contactSource (the page that shows it) and contactChecked (the day it was read there)`,
+    );
+    expect(withEntry({ ...entry, address: 'Số 1', contactSource: 'https://example.org/contact' })).toContain(
+      `${file}: entry 'ha-noi.test-unsourced': address without a source: add contactChecked (the day it was read there)`,
+    );
+    expect(withEntry({ ...entry, phone: '0123 456 789', contactSource: 'https://example.org/contact', contactChecked: '2026-11-29' })).toEqual([]);
+    expect(withEntry(entry)).toEqual([]);
+  });
+  it('the directory report counts entries, sourced phones and verified entries per province, with totals', () => {
+    const { sources } = readSources(ROOT);
+    const e = (id: string, extra: object) => ({ id, province: 'lai-chau', category: 'health', name: { vi: 'a', en: 'a' }, what: { vi: 'a', en: 'a' }, lastChecked: '2026-11-29', source: 'https://example.org', verified: false, ...extra });
+    sources.directory = sources.directory.filter((d) => !d.file.includes('/services/'));
+    sources.directory.push({ file: 'content/directory/services/lai-chau.yaml', data: { version: 1, entries: [
+      e('lai-chau.a', { phone: '0123 456 789', contactSource: 'https://example.org/c', contactChecked: '2026-11-29', verified: true }),
+      e('lai-chau.b', { phone: '0123 456 780', contactSource: 'https://example.org/c', contactChecked: '2026-11-29' }),
+      e('lai-chau.c', {}),
+    ] } });
+    const r = buildFlowSet(sources);
+    expect(r.errors).toEqual([]);
+    expect(r.directory.rows.find((x) => x.province === 'lai-chau')).toEqual({ province: 'lai-chau', name: 'Lai Châu', entries: 3, sourcedPhone: 2, verified: 1 });
+    expect(r.directory.rows).toHaveLength(34);
+    expect(r.directory.totals).toEqual({ entries: 3, sourcedPhone: 2, verified: 1, provinces: 34, provincesWithThreePhones: 0 });
+    const text = formatDirectoryReport(r.directory).join('\n');
+    expect(text).toMatch(/Lai Châu\s+3\s+2\s+1/);
+    expect(text).toMatch(/total\s+3\s+2\s+1/);
   });
   it('missing English is a warning, not an error; unverified entries warn', () => {
     const { sources } = readSources(ROOT);
