@@ -23,6 +23,7 @@ import { startBenchApi } from './fakeApi';
 import { closedLoop, openLoop, percentile } from './load';
 import { benchMonthlyReport } from './reportBench';
 import { benchUnderstanding } from './nluBench';
+import { benchWebchatStreams } from './webchatStreams';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SECRET = 'bench_secret_token_123456';
@@ -75,6 +76,21 @@ async function main(): Promise<void> {
 
   // 0. Understanding: start-up cost and per-message cost, in this process.
   if (phases.includes('nlu')) await benchUnderstanding(ROOT, figure);
+  // 0b. Web chat: reply latency with many idle live streams open (they must cost nothing).
+  if (phases.includes('streams')) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gbv-bench-streams-'));
+    const port = await freePort();
+    const app = await startChild(path.join(ROOT, 'dist', 'src', 'main.js'), {
+      PORT: String(port), DATA_DIR: dir, MONGODB_URI: '', NODE_ENV: 'development', LOG_LEVEL: 'error', JOBS_ENABLED: 'false',
+      WEBCHAT_STREAMS_PER_ADDRESS: '1000', PUBLIC_URL: `http://127.0.0.1:${port}`,
+    }, 'ready on');
+    try {
+      await benchWebchatStreams(`http://127.0.0.1:${port}`, Number(process.env.BENCH_IDLE_STREAMS ?? 500), figure);
+    } finally {
+      await stopChild(app);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
   if (!phases.some((p) => ['throughput', 'latency', 'report'].includes(p))) return void process.stdout.write(`\n${JSON.stringify(results)}\n`);
 
   // 1. Baseline

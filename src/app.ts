@@ -20,7 +20,13 @@ export interface AppOptions {
   mounts: Mount[];
   /** Extra readiness condition (e.g. the flow set loaded). */
   isReady?: () => boolean;
-  trustProxy?: boolean;
+  /**
+   * Liveness: false when the process cannot serve any more and should be restarted by its
+   * orchestrator (the database unreachable for longer than HEALTHZ_DB_DOWN_SECONDS).
+   */
+  isLive?: () => boolean;
+  /** express's "trust proxy" (TRUST_PROXY): off unless a proxy we know sits in front. */
+  trustProxy?: false | number | string;
 }
 
 /** Request id: the caller's X-Request-Id when sane, otherwise a fresh one; echoed back. */
@@ -48,7 +54,7 @@ const errorBoundary: ErrorRequestHandler = (err, req, res, _next) => {
 export function buildApp(opts: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  if (opts.trustProxy) app.set('trust proxy', 1);
+  if (opts.trustProxy !== undefined && opts.trustProxy !== false) app.set('trust proxy', opts.trustProxy);
   app.use(requestId);
   app.use(helmet({
     contentSecurityPolicy: {
@@ -58,7 +64,10 @@ export function buildApp(opts: AppOptions): Express {
     referrerPolicy: { policy: 'no-referrer' },
   }));
 
-  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/healthz', (_req, res) => {
+    const live = opts.isLive?.() ?? true;
+    res.status(live ? 200 : 503).json({ status: live ? 'ok' : 'unhealthy' });
+  });
   app.get('/readyz', async (_req, res) => {
     const db = await pingDatabase();
     const ready = db && (opts.isReady?.() ?? true);

@@ -7,7 +7,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { buildApp } from './app';
 import { Config } from './config';
-import { connectDatabase, Database, ensureIndexes } from './db/connect';
+import { connectDatabase, Database, databaseDownForMs, ensureIndexes, pingDatabase } from './db/connect';
 import { log } from './observability/log';
 import { wireAreas, Wired } from './wiring';
 
@@ -25,12 +25,17 @@ export interface RunningService {
 /** Start everything; resolves when the server listens and the database is ready. */
 export async function startService(config: Config): Promise<RunningService> {
   for (const line of config.disabledChannels) log.info(line);
-  const db = await connectDatabase({ mongoUri: config.mongoUri, dataDir: config.dataDir, poolSize: config.mongoPoolSize });
+  const db = await connectDatabase({ mongoUri: config.mongoUri, dataDir: config.dataDir, poolSize: config.mongoPoolSize, devdbMaxRestarts: config.devdbMaxRestarts });
   let wired: Wired | undefined;
   try {
     await ensureIndexes();
     wired = await wireAreas(config);
-    const app = buildApp({ mounts: wired.mounts, isReady: () => true, trustProxy: config.env === 'production' });
+    const app = buildApp({
+      mounts: wired.mounts, isReady: () => true, trustProxy: config.trustProxy,
+      // Not alive once the database has been unreachable too long: let the orchestrator restart us.
+      // (each probe also pings in the background, so the clock starts even when nothing else runs)
+      isLive: () => { void pingDatabase(); return databaseDownForMs() < config.healthzDbDownMs; },
+    });
     const server = http.createServer(app);
     server.keepAliveTimeout = 5_000;
     server.headersTimeout = 10_000;

@@ -8,7 +8,7 @@ import { buildAdapters } from './channels';
 import type { ChannelAdapter } from './channels/types';
 import { CaseService, createCases } from './cases';
 import { Config } from './config';
-import { createConsole, purgeExpiredSessions } from './console';
+import { createConsole, purgeExpiredSessions, purgeLoginFailures } from './console';
 import { ConversationPipeline, createConversationControl, Ingest, makeWebhookRouter } from './conversations';
 import type { ConversationControl, EventSink } from './conversations';
 import { REPO_ROOT } from './db/devdb';
@@ -72,7 +72,10 @@ export async function wireAreas(config: Config): Promise<Wired> {
       rollupFoldJob,
       ...(channels.zalo ? [{ name: 'zalo-token-refresh', cron: '17 */6 * * *', run: async () => { await channels.zalo!.tokens.ensureFresh(); } }] : []),
     ],
-    purges: [{ name: 'console-sessions', run: (_before, now) => purgeExpiredSessions(now) }],
+    purges: [
+      { name: 'console-sessions', run: (_before, now) => purgeExpiredSessions(now) },
+      { name: 'console-login-failures', run: (_before, now) => purgeLoginFailures(now) },
+    ],
   });
 
   const mounts: Mount[] = [

@@ -17,10 +17,10 @@ function flag(args: string[], name: string): string | undefined {
 }
 
 /** Run one command against the connected database; returns lines to print; throws on misuse. */
-export async function runUserCommand(args: string[], readStdin: () => Promise<string>): Promise<string[]> {
+export async function runUserCommand(args: string[], readStdin: () => Promise<string>, secret?: string): Promise<string[]> {
   const [cmd] = args;
   if (cmd === 'list') {
-    const users = await listUsers();
+    const users = await listUsers(secret ?? loadConfig().sessionSecret);
     return users.map((u) => `${u.username}\t${u.role}\t${u.disabled ? 'disabled' : 'enabled'}${u.locked ? '\tlocked' : ''}`);
   }
   const username = flag(args, '--username');
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   configureLogger({ level: 'warn', json: false });
   const db = await connectDatabase({ mongoUri: cfg.mongoUri, dataDir: cfg.dataDir });
   try {
-    for (const line of await runUserCommand(process.argv.slice(2), readAll)) process.stdout.write(line + '\n');
+    for (const line of await runUserCommand(process.argv.slice(2), readAll, cfg.sessionSecret)) process.stdout.write(line + '\n');
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exitCode = 1;

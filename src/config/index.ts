@@ -19,6 +19,11 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(3000),
   PUBLIC_URL: optionalText,
+  TRUST_PROXY: z.string().default('off'),
+  HEALTHZ_DB_DOWN_SECONDS: int(60),
+  WEBCHAT_STREAMS_PER_ADDRESS: int(40),
+  WEBCHAT_STREAMS_PER_INSTANCE: int(2000),
+  DEVDB_MAX_RESTARTS: int(5),
   MONGODB_URI: optionalText,
   MONGODB_POOL_SIZE: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(500).optional()),
   DATA_DIR: z.string().default('./data'),
@@ -58,10 +63,37 @@ const EnvSchema = z.object({
 });
 
 /** Typed configuration, built once in main.ts (or per test) and passed down. */
+/** express's "trust proxy": off, a number of hops, or addresses/subnets/names it may trust. */
+export type TrustProxy = false | number | string;
+
+/**
+ * TRUST_PROXY: "off" (default: X-Forwarded-For is ignored, the socket address counts), a hop
+ * count ("1": one proxy in front), or a comma-separated list of addresses, subnets or
+ * express's names (loopback, linklocal, uniquelocal). With no proxy in front, trusting the
+ * header would let anyone bypass every per-address limit with a made-up address.
+ */
+export function parseTrustProxy(value: string): TrustProxy {
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'off' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const parts = v.split(',').map((p) => p.trim()).filter(Boolean);
+  const ok = (p: string) => ['loopback', 'linklocal', 'uniquelocal'].includes(p) || /^[0-9a-f.:]+(\/\d{1,3})?$/.test(p);
+  if (parts.length === 0 || !parts.every(ok)) throw new Error(`TRUST_PROXY: cannot read '${value}' (off, a hop count, or addresses/subnets such as 10.0.0.0/8, loopback)`);
+  return parts.join(',');
+}
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   publicUrl?: string;
+  /** Which proxies may tell us the client's address (X-Forwarded-For): false, a hop count, or addresses. */
+  trustProxy: TrustProxy;
+  /** Open web chat streams allowed per client address and per instance. */
+  webchatStreamCaps: { perAddress: number; perInstance: number };
+  /** /healthz fails once the database has been unreachable this long. */
+  healthzDbDownMs: number;
+  /** The embedded database is restarted this many times in a row after dying. */
+  devdbMaxRestarts: number;
   mongoUri?: string;
   /** Connections to the database; unset: 20 for MongoDB, 4 for the embedded one (see db/connect.ts). */
   mongoPoolSize?: number;
@@ -154,7 +186,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length) throw new ConfigError(problems.join('; '));
 
   return {
-    env: e.NODE_ENV, port: e.PORT, publicUrl: e.PUBLIC_URL, mongoUri: e.MONGODB_URI, mongoPoolSize: e.MONGODB_POOL_SIZE, dataDir: e.DATA_DIR,
+    env: e.NODE_ENV, port: e.PORT, publicUrl: e.PUBLIC_URL, trustProxy: parseTrustProxy(e.TRUST_PROXY), healthzDbDownMs: e.HEALTHZ_DB_DOWN_SECONDS * 1000, webchatStreamCaps: { perAddress: e.WEBCHAT_STREAMS_PER_ADDRESS, perInstance: e.WEBCHAT_STREAMS_PER_INSTANCE }, devdbMaxRestarts: e.DEVDB_MAX_RESTARTS, mongoUri: e.MONGODB_URI, mongoPoolSize: e.MONGODB_POOL_SIZE, dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL, tzReports: e.TZ_REPORTS, defaultLanguage: e.DEFAULT_LANGUAGE,
     pseudonymKey: e.PSEUDONYM_KEY, dataKeys, sessionSecret: e.SESSION_SECRET, telegram, zalo,
     webchatEnabled: e.WEBCHAT_ENABLED === 'true', officeHours: e.OFFICE_HOURS, holidaysFile: e.HOLIDAYS_FILE,

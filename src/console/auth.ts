@@ -39,8 +39,10 @@ export function sessionMiddleware(cfg: AuthConfig): RequestHandler {
 
 /** Register log-in, log-out and "who am I" on the console API router. */
 export function registerAuthRoutes(r: SafeRouter, cfg: AuthConfig): void {
+  // Failed log-ins only: one office behind one public address logs in all day.
   const limiter = rateLimit({
     windowMs: 15 * 60_000, limit: cfg.loginLimitPerWindow ?? 30, standardHeaders: 'draft-8', legacyHeaders: false,
+    skipSuccessfulRequests: true,
     message: { error: 'too many attempts, try again later' },
   });
 
@@ -53,9 +55,11 @@ export function registerAuthRoutes(r: SafeRouter, cfg: AuthConfig): void {
     }
     const username = body.data.username.trim().slice(0, 64);
     const password = body.data.password.slice(0, 256);
-    const v = await verifyLogin(username, password);
+    const v = await verifyLogin(username, password, { address: req.ip ?? 'unknown', secret: cfg.sessionSecret });
     if (!v.ok) {
       await audit(null, v.locked ? 'login_locked' : 'login_failed', username || null);
+      // Slowed down: say when to try again (the password was not even checked).
+      if (v.retryAfterMs) res.setHeader('Retry-After', String(Math.ceil(v.retryAfterMs / 1000)));
       res.status(401).json({ error: GENERIC });
       return;
     }

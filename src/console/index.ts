@@ -16,9 +16,10 @@ import { createReportsRouter } from '../reports';
 
 export { publicRoute, requireRole, SafeRouter } from './guard';
 export type { Guard, RouteInfo, SessionUser } from './guard';
-export { addUser, setDisabled, listUsers, verifyLogin, MIN_PASSWORD, ROLES } from './users';
+export { addUser, setDisabled, listUsers, unlockUser, verifyLogin, MIN_PASSWORD, ROLES } from './users';
 export { audit, listAudit } from './audit';
 export { purgeExpiredSessions } from './sessionStore';
+export { purgeLoginFailures } from './loginThrottle';
 export { SESSION_COOKIE } from './auth';
 
 /** Settings the console needs (a subset of Config). */
@@ -40,7 +41,7 @@ export function createConsole(cfg: ConsoleConfig, deps: ConsoleDeps): Router & {
   const auth = { sessionSecret: cfg.sessionSecret, sessionIdleMs: cfg.sessionIdleMs, secureCookies: cfg.env === 'production', loginLimitPerWindow: cfg.loginLimitPerWindow };
   const api = new SafeRouter(cfg.sessionIdleMs);
   registerAuthRoutes(api, auth);
-  registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber });
+  registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber, sessionSecret: cfg.sessionSecret });
 
   const top = new SafeRouter(cfg.sessionIdleMs);
   top.get('/', publicRoute, (_req, res) => { res.setHeader('Cache-Control', 'no-store'); res.sendFile(path.join(STATIC_DIR, 'index.html')); });

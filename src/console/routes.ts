@@ -13,7 +13,7 @@ import { CONTEXT_FLAGS, DispositionSchema, OUTCOMES, PERPETRATOR_RELATIONS, REFE
 import { audit, listAudit } from './audit';
 import { anyUser, requireRole, SafeRouter, userOf } from './guard';
 import { sseHandler } from './sse';
-import { addUser, listUsers, setDisabled } from './users';
+import { addUser, listUsers, setDisabled, unlockUser } from './users';
 
 const STATUS: Record<FailCode, number> = { not_found: 404, conflict: 409, forbidden: 403, caseload_full: 409, not_online: 409, closed_hours: 409, outside_window: 409, invalid: 400 };
 const fail = (res: Response, code: FailCode | string) => res.status(STATUS[code as FailCode] ?? 400).json({ error: code });
@@ -49,7 +49,7 @@ const CloseBody = DispositionSchema.extend({ note: z.string().max(4000).optional
 const COUNSELLOR_OUTCOMES = OUTCOMES.filter((o) => o !== 'abandoned' && o !== 'cancelled');
 
 /** What the routes need. */
-export interface RouteDeps { handoff: HandoffService; flows?: FlowSet; hotlineNumber?: string }
+export interface RouteDeps { handoff: HandoffService; flows?: FlowSet; hotlineNumber?: string; sessionSecret: string }
 
 /** Register the API routes (auth routes are registered separately). */
 export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
@@ -202,7 +202,14 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
     res.json({ entries: await listAudit(q.limit || 200, q.skip ?? 0) });
   });
 
-  r.get('/users', managing(), async (_req, res) => { res.json({ users: await listUsers() }); });
+  r.get('/users', managing(), async (_req, res) => { res.json({ users: await listUsers(deps.sessionSecret) }); });
+
+  // Log-in waits after failed guesses are lifted by an admin (a manager cannot unlock an admin's way in).
+  r.post('/users/:username/unlock', requireRole('admin'), async (req, res) => {
+    const out = await unlockUser(userOf(req).username, param(req, 'username'), deps.sessionSecret);
+    if (!out.ok) return res.status(404).json({ error: out.code });
+    res.json({ ok: true });
+  });
 
   r.post('/users', managing(), async (req, res) => {
     const b = parse(NewUserBody, req.body, res);

@@ -4,6 +4,7 @@
  */
 import bcrypt from 'bcryptjs';
 import { audit } from './audit';
+import { clearPlace, clearUser, isSlowed, recordFailure, throttleKeys, waitMs } from './loginThrottle';
 import { dropSessionsOf } from './sessionStore';
 import { Role, UserModel } from './store';
 
@@ -11,9 +12,6 @@ import { Role, UserModel } from './store';
 export const ROLES: readonly Role[] = ['counsellor', 'manager', 'admin'];
 /** Shortest accepted password. */
 export const MIN_PASSWORD = 12;
-/** Failed log-ins before the account locks, and for how long. */
-export const LOCK_AFTER = 5;
-export const LOCK_MS = 15 * 60_000;
 const COST = 11;
 // Compared against when the user does not exist, so both paths take the same time.
 const DUMMY_HASH = bcrypt.hashSync('not-a-real-password-xx', COST);
@@ -42,39 +40,56 @@ export async function addUser(actor: string | null, input: { username: string; r
 
 /** Disable (and log out) or enable a user; enabling also lifts a lockout. */
 export async function setDisabled(actor: string | null, username: string, disabled: boolean): Promise<{ ok: true } | { ok: false; code: UserError }> {
-  const r = await UserModel.updateOne({ username }, { $set: disabled ? { disabled } : { disabled, failedLogins: 0, lockedUntil: null } });
+  const r = await UserModel.updateOne({ username }, { $set: { disabled } });
   if (r.matchedCount !== 1) return { ok: false, code: 'not_found' };
   if (disabled) await dropSessionsOf(username);
   await audit(actor, disabled ? 'user_disable' : 'user_enable', username);
   return { ok: true };
 }
 
-/** Every user, without hashes. */
-export async function listUsers(): Promise<UserView[]> {
+/** Every user, without hashes; `locked`: some place must wait before trying this user again. */
+export async function listUsers(secret: string): Promise<UserView[]> {
   const rows = await UserModel.find({}).sort({ username: 1 }).lean();
-  const now = Date.now();
-  return rows.map((u) => ({ username: u.username, role: u.role, disabled: !!u.disabled, createdAt: u.createdAt, lastSeenAt: u.lastSeenAt ?? null, locked: !!u.lockedUntil && u.lockedUntil.getTime() > now }));
+  const out: UserView[] = [];
+  for (const u of rows) {
+    out.push({ username: u.username, role: u.role, disabled: !!u.disabled, createdAt: u.createdAt, lastSeenAt: u.lastSeenAt ?? null, locked: await isSlowed(throttleKeys(secret, u.username, '').userKey) });
+  }
+  return out;
+}
+
+/** An admin lifts the log-in waits of a user, from every place. */
+export async function unlockUser(actor: string, username: string, secret: string): Promise<{ ok: true } | { ok: false; code: UserError }> {
+  if (!(await UserModel.exists({ username }))) return { ok: false, code: 'not_found' };
+  await clearUser(throttleKeys(secret, username, '').userKey);
+  await audit(actor, 'user_unlock', username);
+  return { ok: true };
 }
 
 /**
  * Check a password. Generic outcome for every failure (unknown user, wrong password,
- * disabled, locked) so that nothing tells an attacker which part was wrong.
+ * disabled, slowed down) so that nothing tells an attacker which part was wrong. Guessing
+ * from one place is slowed down more and more (loginThrottle.ts); other places are not.
+ * `locked`: this place must wait `retryAfterMs` before trying again (the password was not
+ * even checked).
  */
-export async function verifyLogin(username: string, password: string): Promise<{ ok: true; role: Role } | { ok: false; locked: boolean }> {
+export async function verifyLogin(username: string, password: string, place: { address: string; secret: string }): Promise<{ ok: true; role: Role } | { ok: false; locked: boolean; retryAfterMs?: number }> {
   // Checked at run time, not only by the type: an object such as {"$ne": null} from a JSON
   // body would turn the query below into "any user" (NoSQL injection).
   if (typeof username !== 'string' || typeof password !== 'string') return { ok: false, locked: false };
+  const keys = throttleKeys(place.secret, username, place.address);
+  const wait = await waitMs(keys.key);
+  if (wait > 0) {
+    // A try while told to wait counts too: hammering only makes this place's wait longer.
+    await recordFailure(keys);
+    return { ok: false, locked: true, retryAfterMs: await waitMs(keys.key) };
+  }
   const u = await UserModel.findOne({ username }).lean();
   const good = await bcrypt.compare(password, u?.passwordHash ?? DUMMY_HASH);
-  if (!u) return { ok: false, locked: false };
-  const now = Date.now();
-  if (u.lockedUntil && u.lockedUntil.getTime() > now) return { ok: false, locked: true };
-  if (!good || u.disabled) {
-    const failed = (u.failedLogins ?? 0) + 1;
-    const lock = failed >= LOCK_AFTER;
-    await UserModel.updateOne({ username }, { $set: { failedLogins: lock ? 0 : failed, lockedUntil: lock ? new Date(now + LOCK_MS) : null } });
-    return { ok: false, locked: lock };
+  if (!u || !good || u.disabled) {
+    await recordFailure(keys);
+    return { ok: false, locked: false };
   }
-  await UserModel.updateOne({ username }, { $set: { failedLogins: 0, lockedUntil: null, lastSeenAt: new Date() } });
+  await clearPlace(keys.key);
+  await UserModel.updateOne({ username }, { $set: { lastSeenAt: new Date() } });
   return { ok: true, role: u.role };
 }

@@ -28,7 +28,8 @@ export async function withPidLock<T>(pid: string, fn: () => Promise<T>, opts: { 
   if (mine?.has(pid)) return fn();
   const name = `conv:${pid}`;
   const end = Date.now() + (opts.waitMs ?? 10_000);
-  while (!(await tryLock(name, INSTANCE, LOCK_TTL_MS))) {
+  let token: string | null;
+  while (!(token = await tryLock(name, INSTANCE, LOCK_TTL_MS))) {
     if (Date.now() > end) {
       if (opts.skipIfBusy) return undefined;
       throw new PidBusyError('conversation is busy');
@@ -38,6 +39,6 @@ export async function withPidLock<T>(pid: string, fn: () => Promise<T>, opts: { 
   try {
     return await held.run(new Set([...(mine ?? []), pid]), fn);
   } finally {
-    await unlock(name, INSTANCE).catch(() => undefined);
+    await unlock(name, token).catch(() => undefined);
   }
 }

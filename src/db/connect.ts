@@ -28,11 +28,11 @@ export interface Database {
  * Connect. With no mongoUri, start the embedded database with data under dataDir.
  * Short server-selection timeouts so an outage is noticed (and /readyz turns 503) quickly.
  */
-export async function connectDatabase(opts: { mongoUri?: string; dataDir: string; poolSize?: number }): Promise<Database> {
+export async function connectDatabase(opts: { mongoUri?: string; dataDir: string; poolSize?: number; devdbMaxRestarts?: number }): Promise<Database> {
   let devdb: DevDb | undefined;
   let uri = opts.mongoUri;
   if (!uri) {
-    devdb = await startDevDb({ dataDir: opts.dataDir });
+    devdb = await startDevDb({ dataDir: opts.dataDir, maxRestarts: opts.devdbMaxRestarts });
     uri = devdb.uri;
     log.info('embedded database started', { port: devdb.port });
   }
@@ -48,8 +48,10 @@ export async function connectDatabase(opts: { mongoUri?: string; dataDir: string
     throw err;
   }
   const connection = mongoose.connection;
-  connection.on('disconnected', () => log.warn('database disconnected'));
-  connection.on('reconnected', () => log.info('database reconnected'));
+  downSince = null;
+  connection.on('disconnected', () => { downSince ??= Date.now(); log.warn('database disconnected'); });
+  connection.on('reconnected', () => { downSince = null; log.info('database reconnected'); });
+  connection.on('connected', () => { downSince = null; });
   return {
     connection,
     uri,
@@ -61,10 +63,24 @@ export async function connectDatabase(opts: { mongoUri?: string; dataDir: string
   };
 }
 
-/** True when the database answers a ping within the timeout. Used by /readyz. */
+/** Since when the database has been unreachable (null: reachable), from the driver's events and pings. */
+let downSince: number | null = null;
+
+/** How long the database has been unreachable now (0 when it answers). For /healthz. */
+export function databaseDownForMs(now = Date.now()): number {
+  return downSince === null ? 0 : now - downSince;
+}
+
+/** True when the database answers a ping within the timeout. Used by /readyz (and /healthz's clock). */
 export async function pingDatabase(timeoutMs = 1500): Promise<boolean> {
   const db = mongoose.connection.db;
-  if (!db || mongoose.connection.readyState !== 1) return false;
+  const up = db && mongoose.connection.readyState === 1 ? await ping(db, timeoutMs) : false;
+  if (up) downSince = null;
+  else downSince ??= Date.now();
+  return up;
+}
+
+async function ping(db: NonNullable<typeof mongoose.connection.db>, timeoutMs: number): Promise<boolean> {
   try {
     await Promise.race([
       db.admin().ping(),

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { log } from '../observability/log';
 
 const execFileP = promisify(execFile);
 /** The repository root, found from this file whether it runs from src/ (ts-jest) or dist/src/. */
@@ -89,22 +90,25 @@ export function freePort(): Promise<number> {
 export interface DevDb {
   uri: string;
   port: number;
-  process: ChildProcess;
+  /** The launcher process running now (a new one after a restart). */
+  readonly process: ChildProcess;
+  /** Times it was restarted after dying. */
+  readonly restarts: number;
   stop(): Promise<void>;
 }
 
-/** Start the launcher on a port (free one by default) with data under dataDir; resolves once it answers. */
-export async function startDevDb(opts: { dataDir: string; port?: number; dbName?: string }): Promise<DevDb> {
-  const bin = await ensureDevDbBinary();
-  const port = opts.port ?? (await freePort());
-  const dataDir = path.resolve(opts.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+/** Restarts after an unexpected death, with growing pauses; the count resets after a healthy minute. */
+export const DEVDB_MAX_RESTARTS = 5;
+const RESTART_BASE_MS = 500;
+const HEALTHY_AFTER_MS = 60_000;
+
+/** Spawn the launcher and wait until it answers. */
+async function launch(bin: string, port: number, dataDir: string): Promise<{ child: ChildProcess; tail: () => string }> {
   const child = spawn(bin, ['--port', String(port), '--data', dataDir, '--watch-stdin', '--sqlite-params', SQLITE_PARAMS], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderrTail = '';
   child.stderr?.on('data', (d: Buffer) => { stderrTail = (stderrTail + d.toString()).slice(-2000); });
-
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new DevDbError('embedded database did not start within 30 s')), 30_000);
     child.stdout?.on('data', (d: Buffer) => {
@@ -117,17 +121,67 @@ export async function startDevDb(opts: { dataDir: string; port?: number; dbName?
   });
   child.stdout?.resume();
   child.stderr?.resume();
+  return { child, tail: () => stderrTail };
+}
+
+/**
+ * Start the launcher on a port (free one by default) with data under dataDir; resolves once
+ * it answers. If it dies (killed, crashed), it is started again on the same port and files,
+ * up to `maxRestarts` times in a row with growing pauses (logged), so the service recovers by
+ * itself instead of waiting for someone to restart the database by hand; the driver
+ * reconnects on its own.
+ */
+export async function startDevDb(opts: { dataDir: string; port?: number; dbName?: string; maxRestarts?: number }): Promise<DevDb> {
+  const bin = await ensureDevDbBinary();
+  const port = opts.port ?? (await freePort());
+  const dataDir = path.resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const maxRestarts = opts.maxRestarts ?? DEVDB_MAX_RESTARTS;
+  let current = await launch(bin, port, dataDir);
   let stopping = false;
-  child.once('exit', (code, signal) => {
-    if (!stopping) process.stderr.write(`embedded database exited unexpectedly (code ${code}, signal ${signal}): ${stderrTail.trim().split('\n').slice(-5).join(' | ')}\n`);
-  });
+  let restarts = 0;
+  let inARow = 0;
+  let startedAt = Date.now();
+
+  const watch = (child: ChildProcess, tail: () => string) => {
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      log.error('embedded database exited unexpectedly', { code, signal, detail: tail().trim().split('\n').slice(-3).join(' | ') });
+      if (Date.now() - startedAt > HEALTHY_AFTER_MS) inARow = 0;
+      void restart();
+    });
+  };
+  const restart = async (): Promise<void> => {
+    while (!stopping && inARow < maxRestarts) {
+      inARow++;
+      await new Promise((r) => setTimeout(r, RESTART_BASE_MS * 2 ** (inARow - 1)));
+      if (stopping) return;
+      try {
+        current = await launch(bin, port, dataDir);
+        restarts++;
+        startedAt = Date.now();
+        log.warn('embedded database restarted', { attempt: inARow, restarts });
+        watch(current.child, current.tail);
+        return;
+      } catch (err) {
+        log.error('embedded database restart failed', { attempt: inARow, err });
+      }
+    }
+    if (!stopping) log.error('embedded database not restarted: too many deaths in a row; /healthz will fail', { maxRestarts });
+  };
+  watch(current.child, current.tail);
 
   const stop = () => new Promise<void>((resolve) => {
     stopping = true;
+    const child = current.child;
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
     child.once('exit', () => { clearTimeout(kill); resolve(); });
     child.kill('SIGTERM');
   });
-  return { uri: `mongodb://127.0.0.1:${port}/${opts.dbName ?? 'gbv'}`, port, process: child, stop };
+  return {
+    uri: `mongodb://127.0.0.1:${port}/${opts.dbName ?? 'gbv'}`, port, stop,
+    get process() { return current.child; },
+    get restarts() { return restarts; },
+  };
 }

@@ -15,11 +15,11 @@ import { log } from '../../observability/log';
 import type { FieldCipher } from '../../shared/crypto';
 import type { ChannelAdapter, Inbound, Outbound, ParseResult, SendResult } from '../types';
 import { loadAssets } from './assets';
-import { StreamHub } from './hub';
+import { DEFAULT_CAPS, StreamCaps, StreamHub } from './hub';
 import { renderWebchat, DEFAULT_EXIT_URL } from './render';
 import { makeWebchatRouter, WebchatLimits } from './routes';
-import { CSRF_HEADER, readSessionId, sameOrigin, SessionKeys } from './session';
-import { appendReply, holdSession, sweep } from './store';
+import { CSRF_HEADER, sameOrigin, SessionKeys } from './session';
+import { appendReply, holdSession, sessionsWithRepliesSince, sweep } from './store';
 import { DEFAULT_TIMINGS, StreamTimings } from './stream';
 
 export { renderWebchat, renderPage, DEFAULT_EXIT_URL, PAGE_TITLE } from './render';
@@ -41,6 +41,7 @@ export interface WebchatOptions {
   exitUrl?: string;
   timings?: Partial<StreamTimings>;
   limits?: Partial<WebchatLimits>;
+  streamCaps?: Partial<StreamCaps>;
 }
 
 /** The channel: its adapter for the outbox, its router for /chat, and its retention timer. */
@@ -69,8 +70,8 @@ const SendBody = z.union([
 /** Build the web chat channel. Mount `router` at /chat and give `adapter` to the outbox worker. */
 export function createWebchat(cfg: Config, deps: WebchatDeps, opts: WebchatOptions = {}): Webchat {
   const keys = new SessionKeys(cfg.sessionSecret);
-  const hub = new StreamHub();
   const timings: StreamTimings = { ...DEFAULT_TIMINGS, ...opts.timings };
+  const hub = new StreamHub({ ...DEFAULT_CAPS, ...cfg.webchatStreamCaps, ...opts.streamCaps }, { pollMs: timings.pollMs, changed: sessionsWithRepliesSince });
   const limits: WebchatLimits = { sendPerSession: 30, perIp: 600, ...opts.limits };
 
   let lastSweep = 0;
@@ -91,13 +92,13 @@ export function createWebchat(cfg: Config, deps: WebchatDeps, opts: WebchatOptio
 
     /** Our origin, a session cookie and its CSRF token (the routes answer 401/403 separately). */
     verify(req: Request): boolean {
-      const sid = readSessionId(req);
+      const sid = keys.readSessionId(req);
       return sid !== null && sameOrigin(req, cfg.publicUrl) && keys.csrfValid(sid, req.header(CSRF_HEADER));
     },
 
     /** The JSON body of POST /chat/send → one Inbound. */
     parse(req: Request): ParseResult {
-      const sid = readSessionId(req);
+      const sid = keys.readSessionId(req);
       if (!sid) return { kind: 'invalid', errors: ['no session'] };
       const body = SendBody.safeParse(req.body);
       if (!body.success) return { kind: 'invalid', errors: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) };

@@ -25,7 +25,7 @@ import type { Asset } from './assets';
 import { compressNow, sendEncoded } from './compress';
 import type { StreamHub } from './hub';
 import { renderPage } from './render';
-import { clearSessionCookie, CSRF_HEADER, newSessionId, readSessionId, sameOrigin, SessionKeys, setSessionCookie } from './session';
+import { clearSessionCookie, CSRF_HEADER, sameOrigin, SessionKeys, setSessionCookie } from './session';
 import { ackUpTo, closeSession, isClosed, redeemResumeCode } from './store';
 import { serveStream, StreamTimings } from './stream';
 
@@ -87,11 +87,11 @@ export function makeWebchatRouter(d: WebchatRouteDeps): Router {
   }));
 
   router.get('/', async (req, res) => {
-    let sid = readSessionId(req);
+    let sid = d.keys.readSessionId(req);
     let fresh = false;
     if (sid && await isClosed(d.keys.sidHash(sid)).catch(() => false)) sid = null;
     if (!sid) {
-      sid = newSessionId();
+      sid = d.keys.newSessionId();
       setSessionCookie(res, sid, secure);
       fresh = true;
     }
@@ -105,7 +105,7 @@ export function makeWebchatRouter(d: WebchatRouteDeps): Router {
   });
 
   const requireSession: RequestHandler = (req, res, next) => {
-    const sid = readSessionId(req);
+    const sid = d.keys.readSessionId(req);
     if (!sid) { res.status(401).json({ error: 'no_session' }); return; }
     res.locals.webchat = { sid, sidHash: d.keys.sidHash(sid) } satisfies Locals;
     next();
@@ -129,7 +129,14 @@ export function makeWebchatRouter(d: WebchatRouteDeps): Router {
   const json = express.json({ limit: '16kb', strict: true });
 
   router.get('/stream', requireSession, (req, res) => {
-    serveStream(req, res, { hub: d.hub, cipher: d.cipher, sidHash: locals(res).sidHash, timings: d.timings });
+    // Caps: one address cannot hold the line's streams, and one instance stays responsive.
+    const address = req.ip ?? 'unknown';
+    const admitted = d.hub.admits(address);
+    if (admitted !== 'ok') {
+      res.status(admitted === 'address' ? 429 : 503).json({ error: admitted === 'address' ? 'too_many_streams' : 'busy' });
+      return;
+    }
+    serveStream(req, res, { hub: d.hub, cipher: d.cipher, sidHash: locals(res).sidHash, address, timings: d.timings });
   });
 
   router.post('/send', requireSession, requireCsrf, sendLimiter, json, async (req, res) => {
@@ -186,7 +193,7 @@ export function makeWebchatRouter(d: WebchatRouteDeps): Router {
   router.post('/exit', async (req, res) => {
     // The cookie goes first, whatever else happens: the person has already left the page.
     clearSessionCookie(res, secure);
-    const sid = readSessionId(req);
+    const sid = d.keys.readSessionId(req);
     if (!sid || !sameOrigin(req, d.cfg.publicUrl) || !d.keys.csrfValid(sid, req.header(CSRF_HEADER))) {
       res.status(sid ? 403 : 204).end();
       return;

@@ -3,6 +3,10 @@
  * session cookie (no Max-Age, so the browser forgets it when it closes). The id is the
  * channel user id; it is never logged and never stored raw (rows carry a keyed hash).
  *
+ * Only ids this server issued are accepted: an id is 32 random bytes and an HMAC of them
+ * ("<random>.<mac>"), so an id someone invents (to plant it in a browser they once held and
+ * read that person's chat later) is refused, and a fresh one is issued instead.
+ *
  * CSRF: the cookie is SameSite=Strict, and every state-changing request must also carry
  * a per-session token (an HMAC of the id, so any instance can check it without storage)
  * and come from our own origin.
@@ -18,16 +22,29 @@ export const COOKIE_PATH = '/chat';
 /** Header carrying the CSRF token. */
 export const CSRF_HEADER = 'x-csrf-token';
 
-const SID_RE = /^[A-Za-z0-9_-]{43}$/;
-
-/** A fresh session id: 32 random bytes, base64url (43 characters). */
-export function newSessionId(): string {
-  return randomBytes(32).toString('base64url');
-}
+/** "<43 random base64url>.<22 base64url of the MAC>". */
+const SID_RE = /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{22})$/;
 
 /** Keyed helpers bound to a secret (SESSION_SECRET). */
 export class SessionKeys {
   constructor(private readonly secret: string) {}
+
+  /** A fresh session id, signed: 32 random bytes and their MAC. */
+  newSessionId(): string {
+    const random = randomBytes(32).toString('base64url');
+    return `${random}.${this.mac(random)}`;
+  }
+
+  /** The session id from the Cookie header, only if this server issued it. */
+  readSessionId(req: Request): string | null {
+    const value = cookieValue(req);
+    const m = value ? SID_RE.exec(value) : null;
+    return m && safeEqual(m[2]!, this.mac(m[1]!)) ? value : null;
+  }
+
+  private mac(random: string): string {
+    return createHmac('sha256', this.secret).update(`webchat-issued:${random}`).digest('base64url').slice(0, 22);
+  }
 
   /** The hash rows are stored under: the raw id never reaches the database. */
   sidHash(sid: string): string {
@@ -50,16 +67,14 @@ export class SessionKeys {
   }
 }
 
-/** Read the session id from the Cookie header (no cookie-parser needed for one cookie). */
-export function readSessionId(req: Request): string | null {
+/** The session cookie's raw value (no cookie-parser needed for one cookie); checked by SessionKeys. */
+function cookieValue(req: Request): string | null {
   const header = req.headers.cookie;
   if (!header) return null;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
-    if (part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
-    const value = part.slice(eq + 1).trim();
-    if (SID_RE.test(value)) return value;
+    if (part.slice(0, eq).trim() === SESSION_COOKIE) return part.slice(eq + 1).trim();
   }
   return null;
 }

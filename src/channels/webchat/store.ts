@@ -102,6 +102,12 @@ export async function appendReply(sidHash: string, sealed: string, now = new Dat
   throw new Error('webchat: could not allocate a sequence number');
 }
 
+/** Sessions whose counter moved since `since` (a reply written by any instance), for the notifier. */
+export async function sessionsWithRepliesSince(since: Date): Promise<{ sidHash: string; seq: number }[]> {
+  const rows = await WebchatSessionModel.find({ updatedAt: { $gt: since } }, { sidHash: 1, seq: 1 }).lean<WebchatSessionDoc[]>();
+  return rows.map((r) => ({ sidHash: r.sidHash, seq: r.seq }));
+}
+
 /** Replies of a session after `afterSeq`, oldest first. */
 export async function repliesAfter(sidHash: string, afterSeq: number, limit = 50): Promise<StoredReply[]> {
   const rows = await WebchatMessageModel.find({ sidHash, seq: { $gt: afterSeq } }).sort({ seq: 1 }).limit(limit).lean<WebchatMessageDoc[]>();

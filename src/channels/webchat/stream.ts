@@ -4,8 +4,9 @@
  * Each reply row is sent once per connection, in seq order, with `id: <seq>` so the
  * browser's EventSource resumes after a drop by sending Last-Event-ID (we also accept
  * ?after=N for a manual reconnect). Resuming after N acknowledges everything up to N.
- * The stream looks for rows when woken by a send() on this instance, and otherwise polls
- * (the reply may have been written by another instance's outbox worker).
+ * The stream looks for rows only when woken: by a send() on this instance, or by the
+ * instance's one notifier (hub.ts) when another instance wrote a reply for this session.
+ * It never polls on its own; after a database error it retries with a growing delay.
  */
 import type { Request, Response } from 'express';
 import { log } from '../../observability/log';
@@ -16,13 +17,14 @@ import { ackUpTo, repliesAfter } from './store';
 
 /** Timings of a stream (tests shorten them). */
 export interface StreamTimings {
+  /** How often the instance's notifier looks for replies written by other instances. */
   pollMs: number;
   heartbeatMs: number;
   /** A stream is closed after this long; the browser reconnects (spreads load across instances). */
   maxLifetimeMs: number;
 }
 
-/** Defaults: poll ~300 ms, a comment every 20 s so proxies keep the connection, recycle after 10 min. */
+/** Defaults: the notifier looks every 300 ms, a comment every 20 s so proxies keep the connection, recycle after 10 min. */
 export const DEFAULT_TIMINGS: StreamTimings = { pollMs: 300, heartbeatMs: 20_000, maxLifetimeMs: 10 * 60_000 };
 
 const BATCH = 50;
@@ -36,8 +38,8 @@ export function resumePoint(req: Request): number {
 }
 
 /** Serve one live stream until the browser leaves, the stream is recycled, or the hub ends it. */
-export function serveStream(req: Request, res: Response, deps: { hub: StreamHub; cipher: FieldCipher; sidHash: string; timings: StreamTimings }): void {
-  const { hub, cipher, sidHash, timings } = deps;
+export function serveStream(req: Request, res: Response, deps: { hub: StreamHub; cipher: FieldCipher; sidHash: string; address: string; timings: StreamTimings }): void {
+  const { hub, cipher, sidHash, address, timings } = deps;
   let last = resumePoint(req);
   let closed = false;
   let running = false;
@@ -87,7 +89,8 @@ export function serveStream(req: Request, res: Response, deps: { hub: StreamHub;
     }
     running = false;
     if (again) { again = false; schedule(0); return; }
-    schedule(failures ? Math.min(5_000, timings.pollMs * 2 ** failures) : timings.pollMs);
+    // No polling: wait to be woken; only a database error brings a retry (with back-off).
+    if (failures) schedule(Math.min(5_000, timings.pollMs * 2 ** failures));
   };
 
   const heartbeat = setInterval(() => write(': ping\n\n'), timings.heartbeatMs);
@@ -95,6 +98,8 @@ export function serveStream(req: Request, res: Response, deps: { hub: StreamHub;
 
   const handle: StreamHandle = {
     sidHash,
+    address,
+    lastSeq: () => last,
     wake: () => schedule(0),
     pushDirect: (msg) => write(event(null, msg)),
     end: () => finish(),

@@ -89,14 +89,15 @@ export class ZaloTokenManager {
   private async refreshUnderLease(stale: string | undefined): Promise<string> {
     const until = this.now() + WAIT_LIMIT_MS;
     for (;;) {
-      if (await tryLock(LEASE, this.holder, LEASE_TTL_MS)) {
+      const lease = await tryLock(LEASE, this.holder, LEASE_TTL_MS);
+      if (lease) {
         try {
           // Someone may have refreshed between our read and the lease: use theirs.
           const theirs = await this.readFresh(stale);
           if (theirs) return theirs;
           return await this.refreshNow();
         } finally {
-          await unlock(LEASE, this.holder).catch(() => undefined);
+          await unlock(LEASE, lease).catch(() => undefined);
         }
       }
       await new Promise((r) => setTimeout(r, WAIT_STEP_MS));

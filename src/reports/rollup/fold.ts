@@ -82,7 +82,8 @@ let applyMsPerCase = 10;
 export async function foldRollup(opts: FoldOptions = {}): Promise<FoldResult> {
   const res: FoldResult = { ran: false, batches: 0, cases: 0, markers: 0, busy: 0, drained: false };
   const holder = opts.holder ?? `${INSTANCE}:${randomUUID().slice(0, 8)}`;
-  if (!(await tryLock(FOLD_LOCK, holder, LOCK_TTL_MS))) return res;
+  const token = await tryLock(FOLD_LOCK, holder, LOCK_TTL_MS);
+  if (!token) return res;
   res.ran = true;
   const t0 = Date.now();
   const ctx: ApplyContext = {
@@ -123,7 +124,7 @@ export async function foldRollup(opts: FoldOptions = {}): Promise<FoldResult> {
     applyMsPerCase *= 2;
     log.info('rollup fold pass stopped before its lock expired', { batches: res.batches, cases: res.cases });
   } finally {
-    await unlock(FOLD_LOCK, holder).catch(() => undefined);
+    await unlock(FOLD_LOCK, token).catch(() => undefined);
   }
   return res;
 }

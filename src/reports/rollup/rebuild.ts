@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { allCases } from '../../cases';
-import { tryLock, unlock } from '../../db/locks';
+import { releaseLeftBy, tryLock, unlock } from '../../db/locks';
 import { addContribution, CellDeltas, contributionOf } from './contribution';
 import { FOLD_LOCK } from './fold';
 import { clearRollup, CountedDoc, insertCells, insertCounted } from './store';
@@ -23,9 +23,10 @@ const CHUNK = 5_000;
 /** Recount every cell from `cases`. Resolves with the number of cases and cells. */
 export async function rebuildRollup(opts: { say?: (line: string) => void; waitMs?: number } = {}): Promise<{ cases: number; cells: number }> {
   const say = opts.say ?? (() => undefined);
-  await unlock(FOLD_LOCK, HOLDER);
+  await releaseLeftBy(FOLD_LOCK, HOLDER);
   const end = Date.now() + (opts.waitMs ?? 120_000);
-  while (!(await tryLock(FOLD_LOCK, HOLDER, REBUILD_LOCK_MS))) {
+  let token: string | null;
+  while (!(token = await tryLock(FOLD_LOCK, HOLDER, REBUILD_LOCK_MS))) {
     if (Date.now() > end) throw new Error('the rollup folder kept its lock; try again');
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -46,6 +47,6 @@ export async function rebuildRollup(opts: { say?: (line: string) => void; waitMs
     await insertCells(cells, `rebuild-${randomUUID()}`);
     return { cases: n, cells: cells.size };
   } finally {
-    await unlock(FOLD_LOCK, HOLDER).catch(() => undefined);
+    await unlock(FOLD_LOCK, token).catch(() => undefined);
   }
 }

@@ -42,14 +42,18 @@ describe('log-in', () => {
     expect(a.body.error).toBe(b.body.error);
   });
 
-  it('locks the account after 5 failures: even the right password is refused, the admin can unlock', async () => {
-    for (let i = 0; i < 5; i++) await request(cs.url).post('/console/api/login').send({ username: 'minh', password: `bad-password-${i}` });
-    const locked = await request(cs.url).post('/console/api/login').send({ username: 'minh', password: PASSWORD });
-    expect(locked.status).toBe(401);
-    expect((await UserModel.findOne({ username: 'minh' }).lean())!.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
-    expect(await AuditModel.countDocuments({ action: 'login_locked', target: 'minh' })).toBeGreaterThan(0);
-    const admin = await login(cs.url, 'root');
-    expect((await post(admin, '/users/minh/enable')).status).toBe(200);
+  it('12 guesses at once are all counted: the place that guessed must wait, even with the right password; an admin can lift it', async () => {
+    const guess = (i: number) => request(cs.url).post('/console/api/login').send({ username: 'minh', password: `bad-password-${i}` });
+    await Promise.all(Array.from({ length: 12 }, (_, i) => guess(i)));
+    const slowed = await request(cs.url).post('/console/api/login').send({ username: 'minh', password: PASSWORD });
+    expect(slowed.status).toBe(401);
+    expect(Number(slowed.headers['retry-after'])).toBeGreaterThan(60); // 12 failures: minutes, not seconds
+    expect(await AuditModel.countDocuments({ action: 'login_locked' })).toBeGreaterThan(0);
+    const users = (await (await login(cs.url, 'root')).agent.get('/console/api/users')).body.users as { username: string; locked: boolean }[];
+    expect(users.find((u) => u.username === 'minh')!.locked).toBe(true);
+    // A manager cannot lift it; an admin can.
+    expect((await post(await login(cs.url, 'hoa'), '/users/minh/unlock')).status).toBe(403);
+    expect((await post(await login(cs.url, 'root'), '/users/minh/unlock')).status).toBe(200);
     expect((await request(cs.url).post('/console/api/login').send({ username: 'minh', password: PASSWORD })).status).toBe(200);
   });
 
