@@ -202,22 +202,21 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
     res.json({ entries: await listAudit(q.limit || 200, q.skip ?? 0) });
   });
 
-  r.get('/users', managing(), async (_req, res) => { res.json({ users: await listUsers() }); });
+  // Managers manage counsellors only; admins manage everyone (users.canManage decides).
+  r.get('/users', managing(), async (req, res) => { res.json({ users: await listUsers(userOf(req)) }); });
 
   r.post('/users', managing(), async (req, res) => {
     const b = parse(NewUserBody, req.body, res);
     if (!b) return;
-    const u = userOf(req);
-    if (b.role === 'admin' && u.role !== 'admin') return fail(res, 'forbidden');
-    const out = await addUser(u.username, b);
-    if (!out.ok) return res.status(out.code === 'exists' ? 409 : 400).json({ error: out.code });
+    const out = await addUser(userOf(req), b);
+    if (!out.ok) return res.status(out.code === 'exists' ? 409 : out.code === 'forbidden' ? 403 : 400).json({ error: out.code });
     res.status(201).json({ ok: true });
   });
 
   for (const [path, disabled] of [['/users/:username/disable', true], ['/users/:username/enable', false]] as const) {
     r.post(path, managing(), async (req, res) => {
-      const out = await setDisabled(userOf(req).username, param(req, 'username'), disabled);
-      if (!out.ok) return res.status(404).json({ error: out.code });
+      const out = await setDisabled(userOf(req), param(req, 'username'), disabled);
+      if (!out.ok) return res.status(out.code === 'forbidden' ? 403 : 404).json({ error: out.code });
       res.json({ ok: true });
     });
   }

@@ -1,6 +1,10 @@
 /**
  * Console users: create, enable/disable, list, verify a password with lockout. Used by the
  * console routes and by `npm run user`. Passwords are bcrypt hashes; at least 12 characters.
+ *
+ * Who manages whom (canManage): an admin manages everyone; a manager manages counsellors
+ * only, never an admin or another manager; nobody disables themselves. The operator at the
+ * server's command line (`npm run user`) is trusted like an admin.
  */
 import bcrypt from 'bcryptjs';
 import { audit } from './audit';
@@ -18,16 +22,29 @@ const COST = 11;
 // Compared against when the user does not exist, so both paths take the same time.
 const DUMMY_HASH = bcrypt.hashSync('not-a-real-password-xx', COST);
 
-/** A user as listed (no hash). */
-export interface UserView { username: string; role: Role; disabled: boolean; createdAt: Date; lastSeenAt: Date | null; locked: boolean }
+/** A user as listed (no hash). `manageable`: whether the user asking may disable/enable them. */
+export interface UserView { username: string; role: Role; disabled: boolean; createdAt: Date; lastSeenAt: Date | null; locked: boolean; manageable?: boolean }
 
 /** Expected failures of user changes. */
-export type UserError = 'invalid_username' | 'invalid_role' | 'weak_password' | 'exists' | 'not_found';
+export type UserError = 'invalid_username' | 'invalid_role' | 'weak_password' | 'exists' | 'not_found' | 'forbidden';
+
+/** Who changes users: a logged-in console user, or the operator at the command line (named for the audit log). */
+export type Actor = { username: string; role: Role } | { operator: string };
+
+const nameOf = (a: Actor) => ('operator' in a ? a.operator : a.username);
+
+/** May this actor create, disable or enable a user with this role? Admins and the operator: anyone; managers: counsellors only. */
+export function canManage(actor: Actor, target: Role): boolean {
+  if ('operator' in actor || actor.role === 'admin') return true;
+  if (actor.role === 'manager') return target === 'counsellor';
+  return false;
+}
 
 /** Create a user. */
-export async function addUser(actor: string | null, input: { username: string; role: string; password: string }): Promise<{ ok: true } | { ok: false; code: UserError }> {
+export async function addUser(actor: Actor, input: { username: string; role: string; password: string }): Promise<{ ok: true } | { ok: false; code: UserError }> {
   if (!/^[a-z0-9._-]{3,32}$/i.test(input.username)) return { ok: false, code: 'invalid_username' };
   if (!ROLES.includes(input.role as Role)) return { ok: false, code: 'invalid_role' };
+  if (!canManage(actor, input.role as Role)) return { ok: false, code: 'forbidden' };
   if (input.password.length < MIN_PASSWORD) return { ok: false, code: 'weak_password' };
   if (await UserModel.exists({ username: input.username })) return { ok: false, code: 'exists' };
   try {
@@ -36,24 +53,35 @@ export async function addUser(actor: string | null, input: { username: string; r
     if ((err as { code?: number }).code === 11000) return { ok: false, code: 'exists' };
     throw err;
   }
-  await audit(actor, 'user_add', input.username, { role: input.role });
+  await audit(nameOf(actor), 'user_add', input.username, { role: input.role });
   return { ok: true };
+}
+
+/** May this actor disable or enable this user? Never themselves (an admin could lock everyone out). */
+function mayChange(actor: Actor, target: { username: string; role: Role }): boolean {
+  return !('username' in actor && actor.username === target.username) && canManage(actor, target.role);
 }
 
 /** Disable (and log out) or enable a user; enabling also lifts a lockout. */
-export async function setDisabled(actor: string | null, username: string, disabled: boolean): Promise<{ ok: true } | { ok: false; code: UserError }> {
+export async function setDisabled(actor: Actor, username: string, disabled: boolean): Promise<{ ok: true } | { ok: false; code: UserError }> {
+  const target = await UserModel.findOne({ username }, { username: 1, role: 1 }).lean();
+  if (!target) return { ok: false, code: 'not_found' };
+  if (!mayChange(actor, target)) return { ok: false, code: 'forbidden' };
   const r = await UserModel.updateOne({ username }, { $set: disabled ? { disabled } : { disabled, failedLogins: 0, lockedUntil: null } });
   if (r.matchedCount !== 1) return { ok: false, code: 'not_found' };
   if (disabled) await dropSessionsOf(username);
-  await audit(actor, disabled ? 'user_disable' : 'user_enable', username);
+  await audit(nameOf(actor), disabled ? 'user_disable' : 'user_enable', username);
   return { ok: true };
 }
 
-/** Every user, without hashes. */
-export async function listUsers(): Promise<UserView[]> {
+/** Every user, without hashes; with an actor, whether that actor may disable/enable each. */
+export async function listUsers(actor?: Actor): Promise<UserView[]> {
   const rows = await UserModel.find({}).sort({ username: 1 }).lean();
   const now = Date.now();
-  return rows.map((u) => ({ username: u.username, role: u.role, disabled: !!u.disabled, createdAt: u.createdAt, lastSeenAt: u.lastSeenAt ?? null, locked: !!u.lockedUntil && u.lockedUntil.getTime() > now }));
+  return rows.map((u) => ({
+    username: u.username, role: u.role, disabled: !!u.disabled, createdAt: u.createdAt, lastSeenAt: u.lastSeenAt ?? null, locked: !!u.lockedUntil && u.lockedUntil.getTime() > now,
+    ...(actor ? { manageable: mayChange(actor, u) } : {}),
+  }));
 }
 
 /**

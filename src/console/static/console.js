@@ -50,6 +50,8 @@
     const counselling = me.role === 'counsellor' || me.role === 'manager';
     $('online-wrap').classList.toggle('hidden', !counselling);
     for (const v of ['queue', 'cases', 'followups']) document.querySelector('[data-view="' + v + '"]').classList.toggle('hidden', !counselling);
+    // Managers add counsellors only; admins add any role.
+    for (const o of $('u-role').options) o.hidden = me.role !== 'admin' && o.value !== 'counsellor';
     S.options = (await api('GET', '/options')).data;
     fillCloseForm();
     connectEvents();
@@ -210,7 +212,7 @@
     const r = await api('GET', '/users', undefined, bg);
     if (!r.ok) return;
     $('users-body').replaceChildren(...r.data.users.map((u) => el('tr', {}, el('td', { text: u.username }), el('td', { text: u.role }), el('td', { text: u.disabled ? t('u.disable') : '' }),
-      el('td', {}, el('button', { text: u.disabled ? t('u.enable') : t('u.disable'), onclick: async () => { await api('POST', '/users/' + encodeURIComponent(u.username) + (u.disabled ? '/enable' : '/disable'), {}); loadUsers(false); } })))));
+      el('td', {}, u.manageable ? el('button', { text: u.disabled ? t('u.enable') : t('u.disable'), onclick: async () => { await api('POST', '/users/' + encodeURIComponent(u.username) + (u.disabled ? '/enable' : '/disable'), {}); loadUsers(false); } }) : null))));
   }
 
   document.addEventListener('DOMContentLoaded', async () => {
