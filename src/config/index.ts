@@ -4,6 +4,7 @@
  * default secret (DESIGN safety rule 7).
  */
 import { z } from 'zod';
+import { secretWeakness } from '../shared/strength';
 
 /** Values that only ever make sense on a developer's machine. Production refuses them. */
 export const DEV_DEFAULTS = {
@@ -102,6 +103,28 @@ export interface Config {
 /** Thrown with every problem found, so an operator fixes them all in one go. */
 export class ConfigError extends Error {}
 
+/** Secrets we choose ourselves (not issued by a channel), judged for strength in production. */
+const OWN_SECRETS = ['PSEUDONYM_KEY', 'DATA_KEY', 'SESSION_SECRET', 'TELEGRAM_WEBHOOK_SECRET'] as const;
+const GENERATE = 'generate one with: openssl rand -hex 32';
+
+/**
+ * Production refuses a secret that is a development value in any encoding (plain, hex,
+ * base64, base64url) or has too little entropy as typed or decoded (one letter repeated,
+ * spaces, a pattern, a sequence, common words). The message names the setting, never the value.
+ */
+function secretProblems(source: NodeJS.ProcessEnv): string[] {
+  const known = Object.values(DEV_DEFAULTS);
+  const out: string[] = [];
+  for (const name of OWN_SECRETS) {
+    const value = source[name];
+    if (!value || value === (DEV_DEFAULTS as Record<string, string>)[name]) continue; // already refused above
+    const weak = secretWeakness(value, known);
+    if (weak === 'known_value') out.push(`${name} is a development value (in some encoding); ${GENERATE}`);
+    else if (weak === 'low_entropy') out.push(`${name} is too easy to guess (repeated, patterned or common text); ${GENERATE}`);
+  }
+  return out;
+}
+
 /** Parse a data key given as 64 hex chars or base64 of 32 bytes. */
 export function parseKey(raw: string): Buffer {
   const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
@@ -143,6 +166,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (e.PSEUDONYM_KEY.length < 32) problems.push('PSEUDONYM_KEY must be at least 32 characters in production');
     if (e.SESSION_SECRET.length < 32) problems.push('SESSION_SECRET must be at least 32 characters in production');
     if (telegram && telegram.webhookSecret.length < 24) problems.push('TELEGRAM_WEBHOOK_SECRET must be at least 24 characters in production');
+    problems.push(...secretProblems(source));
   }
 
   let dataKeys: Buffer[] = [];
