@@ -34,7 +34,7 @@ export async function runUserCommand(args: string[], readStdin: () => Promise<st
     const password = (await readStdin()).replace(/\r?\n$/, '');
     const r = await addUser(CLI, { username, role, password });
     if (!r.ok) {
-      const why = { weak_password: `password must be at least ${MIN_PASSWORD} characters`, invalid_role: 'role must be counsellor, manager or admin', invalid_username: 'username: 3-32 letters, digits, . _ -', exists: 'user exists already', not_found: 'not found', forbidden: 'not allowed' }[r.code];
+      const why = { weak_password: r.reason ?? `password must be at least ${MIN_PASSWORD} characters`, wrong_password: 'wrong password', invalid_role: 'role must be counsellor, manager or admin', invalid_username: 'username: 3-32 letters, digits, . _ -', exists: 'user exists already', not_found: 'not found', forbidden: 'not allowed' }[r.code];
       throw new Error(why);
     }
     return [`user ${username} added (${role})`];

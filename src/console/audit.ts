@@ -9,7 +9,7 @@ import { AuditModel } from './store';
 export type AuditAction =
   | 'login' | 'login_failed' | 'login_locked' | 'logout'
   | 'claim' | 'release' | 'transfer' | 'reassign' | 'close' | 'block' | 'followup_claim'
-  | 'online' | 'offline' | 'user_add' | 'user_disable' | 'user_enable';
+  | 'online' | 'offline' | 'user_add' | 'user_disable' | 'user_enable' | 'password_change';
 
 /** Record one action. An audit failure is logged, never thrown at the person acting. */
 export async function audit(actor: string | null, action: AuditAction, target: string | null = null, detail: Record<string, unknown> = {}): Promise<void> {

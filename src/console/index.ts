@@ -16,7 +16,7 @@ import { createReportsRouter } from '../reports';
 
 export { publicRoute, requireRole, SafeRouter } from './guard';
 export type { Guard, RouteInfo, SessionUser } from './guard';
-export { addUser, canManage, setDisabled, listUsers, verifyLogin, MIN_PASSWORD, ROLES } from './users';
+export { addUser, canManage, changePassword, setDisabled, listUsers, verifyLogin, MIN_PASSWORD, ROLES } from './users';
 export type { Actor } from './users';
 export { audit, listAudit } from './audit';
 export { purgeExpiredSessions } from './sessionStore';

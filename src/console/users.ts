@@ -1,6 +1,7 @@
 /**
  * Console users: create, enable/disable, list, verify a password with lockout. Used by the
- * console routes and by `npm run user`. Passwords are bcrypt hashes; at least 12 characters.
+ * console routes and by `npm run user`. Passwords are bcrypt hashes of passwords that pass
+ * the rule in passwords.ts (length and a zxcvbn strength score).
  *
  * Who manages whom (canManage): an admin manages everyone; a manager manages counsellors
  * only, never an admin or another manager; nobody disables themselves. The operator at the
@@ -8,13 +9,14 @@
  */
 import bcrypt from 'bcryptjs';
 import { audit } from './audit';
+import { passwordProblem } from './passwords';
 import { dropSessionsOf } from './sessionStore';
 import { Role, UserModel } from './store';
 
+export { MIN_PASSWORD } from './passwords';
+
 /** Roles a user can have. */
 export const ROLES: readonly Role[] = ['counsellor', 'manager', 'admin'];
-/** Shortest accepted password. */
-export const MIN_PASSWORD = 12;
 /** Failed log-ins before the account locks, and for how long. */
 export const LOCK_AFTER = 5;
 export const LOCK_MS = 15 * 60_000;
@@ -26,7 +28,10 @@ const DUMMY_HASH = bcrypt.hashSync('not-a-real-password-xx', COST);
 export interface UserView { username: string; role: Role; disabled: boolean; createdAt: Date; lastSeenAt: Date | null; locked: boolean; manageable?: boolean }
 
 /** Expected failures of user changes. */
-export type UserError = 'invalid_username' | 'invalid_role' | 'weak_password' | 'exists' | 'not_found' | 'forbidden';
+export type UserError = 'invalid_username' | 'invalid_role' | 'weak_password' | 'exists' | 'not_found' | 'forbidden' | 'wrong_password';
+
+/** The outcome of a user change; a refused password carries its reason (Vietnamese / English). */
+export type UserResult = { ok: true } | { ok: false; code: UserError; reason?: string };
 
 /** Who changes users: a logged-in console user, or the operator at the command line (named for the audit log). */
 export type Actor = { username: string; role: Role } | { operator: string };
@@ -41,11 +46,12 @@ export function canManage(actor: Actor, target: Role): boolean {
 }
 
 /** Create a user. */
-export async function addUser(actor: Actor, input: { username: string; role: string; password: string }): Promise<{ ok: true } | { ok: false; code: UserError }> {
+export async function addUser(actor: Actor, input: { username: string; role: string; password: string }): Promise<UserResult> {
   if (!/^[a-z0-9._-]{3,32}$/i.test(input.username)) return { ok: false, code: 'invalid_username' };
   if (!ROLES.includes(input.role as Role)) return { ok: false, code: 'invalid_role' };
   if (!canManage(actor, input.role as Role)) return { ok: false, code: 'forbidden' };
-  if (input.password.length < MIN_PASSWORD) return { ok: false, code: 'weak_password' };
+  const weak = passwordProblem(input.password, input.username);
+  if (weak) return { ok: false, code: 'weak_password', reason: weak };
   if (await UserModel.exists({ username: input.username })) return { ok: false, code: 'exists' };
   try {
     await UserModel.create({ username: input.username, role: input.role, passwordHash: await bcrypt.hash(input.password, COST), createdAt: new Date(), disabled: false, failedLogins: 0, lockedUntil: null });
@@ -63,7 +69,7 @@ function mayChange(actor: Actor, target: { username: string; role: Role }): bool
 }
 
 /** Disable (and log out) or enable a user; enabling also lifts a lockout. */
-export async function setDisabled(actor: Actor, username: string, disabled: boolean): Promise<{ ok: true } | { ok: false; code: UserError }> {
+export async function setDisabled(actor: Actor, username: string, disabled: boolean): Promise<UserResult> {
   const target = await UserModel.findOne({ username }, { username: 1, role: 1 }).lean();
   if (!target) return { ok: false, code: 'not_found' };
   if (!mayChange(actor, target)) return { ok: false, code: 'forbidden' };
@@ -71,6 +77,22 @@ export async function setDisabled(actor: Actor, username: string, disabled: bool
   if (r.matchedCount !== 1) return { ok: false, code: 'not_found' };
   if (disabled) await dropSessionsOf(username);
   await audit(nameOf(actor), disabled ? 'user_disable' : 'user_enable', username);
+  return { ok: true };
+}
+
+/**
+ * A user changes their own password: the current one first (a session left open is not
+ * enough), then the new one must pass the rule. Their other sessions are logged out.
+ */
+export async function changePassword(username: string, current: string, next: string, keepSid?: string): Promise<UserResult> {
+  const u = await UserModel.findOne({ username }, { passwordHash: 1 }).lean();
+  if (!u) return { ok: false, code: 'not_found' };
+  if (!(await bcrypt.compare(current, u.passwordHash))) return { ok: false, code: 'wrong_password' };
+  const weak = passwordProblem(next, username);
+  if (weak) return { ok: false, code: 'weak_password', reason: weak };
+  await UserModel.updateOne({ username }, { $set: { passwordHash: await bcrypt.hash(next, COST) } });
+  await dropSessionsOf(username, keepSid);
+  await audit(username, 'password_change', username);
   return { ok: true };
 }
 

@@ -259,8 +259,15 @@
       ev.preventDefault();
       const r = await api('POST', '/users', { username: $('u-name').value, role: $('u-role').value, password: $('u-pass').value });
       $('u-pass').value = '';
-      $('user-msg').textContent = r.ok ? '' : (r.data.error || t('err.generic'));
+      $('user-msg').textContent = r.ok ? '' : (r.data.reason || errText(r));
       if (r.ok) { $('user-form').reset(); loadUsers(false); }
+    });
+    $('password-form').addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const r = await api('POST', '/password', { current: $('pw-current').value, password: $('pw-new').value });
+      $('pw-current').value = ''; $('pw-new').value = '';
+      $('pw-msg').className = r.ok ? 'muted' : 'error';
+      $('pw-msg').textContent = r.ok ? t('pw.done') : (r.data.reason || errText(r));
     });
     const me = await api('GET', '/me');
     if (me.ok) start(me.data); else showLogin();
