@@ -30,7 +30,10 @@ export async function startService(config: Config): Promise<RunningService> {
   try {
     await ensureIndexes();
     wired = await wireAreas(config);
-    const app = buildApp({ mounts: wired.mounts, isReady: () => true, trustProxy: config.env === 'production' });
+    const app = buildApp({
+      mounts: wired.mounts, isReady: () => true, trustProxy: config.env === 'production',
+      metrics: { token: config.metricsToken, production: config.env === 'production' },
+    });
     const server = http.createServer(app);
     server.keepAliveTimeout = 5_000;
     server.headersTimeout = 10_000;

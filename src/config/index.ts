@@ -56,6 +56,7 @@ const EnvSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: int(8),
   TELEGRAM_MAX_PER_SECOND: int(28),
   JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
+  METRICS_TOKEN: optionalText,
 });
 
 /** Typed configuration, built once in main.ts (or per test) and passed down. */
@@ -96,6 +97,8 @@ export interface Config {
   /** Telegram allows about 30 messages/s per bot; the benchmark lifts our limit to measure the pipeline. */
   telegramMaxPerSecond: number;
   jobsEnabled: boolean;
+  /** Bearer token for GET /metrics; unset: loopback only in development, refused in production. */
+  metricsToken?: string;
   /** Why each channel is off, one line each, for the start-up log. */
   disabledChannels: string[];
 }
@@ -104,7 +107,7 @@ export interface Config {
 export class ConfigError extends Error {}
 
 /** Secrets we choose ourselves (not issued by a channel), judged for strength in production. */
-const OWN_SECRETS = ['PSEUDONYM_KEY', 'DATA_KEY', 'SESSION_SECRET', 'TELEGRAM_WEBHOOK_SECRET'] as const;
+const OWN_SECRETS = ['PSEUDONYM_KEY', 'DATA_KEY', 'SESSION_SECRET', 'TELEGRAM_WEBHOOK_SECRET', 'METRICS_TOKEN'] as const;
 const GENERATE = 'generate one with: openssl rand -hex 32';
 
 /**
@@ -166,6 +169,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (e.PSEUDONYM_KEY.length < 32) problems.push('PSEUDONYM_KEY must be at least 32 characters in production');
     if (e.SESSION_SECRET.length < 32) problems.push('SESSION_SECRET must be at least 32 characters in production');
     if (telegram && telegram.webhookSecret.length < 24) problems.push('TELEGRAM_WEBHOOK_SECRET must be at least 24 characters in production');
+    if (e.METRICS_TOKEN && e.METRICS_TOKEN.length < 24) problems.push('METRICS_TOKEN must be at least 24 characters in production');
     problems.push(...secretProblems(source));
   }
 
@@ -187,6 +191,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     reportMinCell: e.REPORT_MIN_CELL, caseloadLimit: e.CASELOAD_LIMIT,
     handoffWaitLimitMs: e.HANDOFF_WAIT_LIMIT_MINUTES * 60_000, handoffIdleMs: e.HANDOFF_IDLE_MINUTES * 60_000,
     caseNoteRetentionDays: e.CASE_NOTE_RETENTION_DAYS, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
-    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, telegramMaxPerSecond: e.TELEGRAM_MAX_PER_SECOND, jobsEnabled: e.JOBS_ENABLED === 'true', disabledChannels: disabled,
+    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, telegramMaxPerSecond: e.TELEGRAM_MAX_PER_SECOND, jobsEnabled: e.JOBS_ENABLED === 'true', metricsToken: e.METRICS_TOKEN, disabledChannels: disabled,
   };
 }

@@ -29,6 +29,8 @@ const weak: { label: string; env: Record<string, string>; why: RegExp }[] = [
   { label: 'a 4-byte pattern as a hex data key', env: { DATA_KEY: 'deadbeef'.repeat(8) }, why: /DATA_KEY is too easy to guess/ },
   { label: 'a keyboard walk', env: { SESSION_SECRET: 'qwertyuiopasdfghjklzxcvbnm123456' }, why: /SESSION_SECRET is too easy to guess/ },
   { label: 'a sequence', env: { PSEUDONYM_KEY: '0123456789abcdef0123456789abcdef' }, why: /PSEUDONYM_KEY is too easy to guess/ },
+  { label: 'a short metrics token', env: { METRICS_TOKEN: 'metrics' }, why: /METRICS_TOKEN must be at least 24 characters/ },
+  { label: 'a repetitive metrics token', env: { METRICS_TOKEN: 'm'.repeat(32) }, why: /METRICS_TOKEN is too easy to guess/ },
   { label: 'a weak Telegram webhook secret', env: { TELEGRAM_BOT_TOKEN: '1:x', TELEGRAM_WEBHOOK_SECRET: 'a'.repeat(30) }, why: /TELEGRAM_WEBHOOK_SECRET is too easy to guess/ },
 ];
 
