@@ -40,6 +40,8 @@ const EnvSchema = z.object({
   ZALO_API_BASE: z.string().url().default('https://openapi.zalo.me'),
   ZALO_OAUTH_BASE: z.string().url().default('https://oauth.zaloapp.com'),
   ZALO_SIGNATURE_VARIANT: z.enum(['mac_appid', 'plain_appid', 'mac_oaid']).default('mac_appid'),
+  // Shorter than the 3 days the seen log keeps update ids (jobs/retention.ts QUEUE_KEEP_DAYS): older replays would pass the dedupe.
+  ZALO_EVENT_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(3 * 24 * 60 - 1).default(60),
   WEBCHAT_ENABLED: z.enum(['true', 'false']).default('true'),
   OFFICE_HOURS: z.string().default('Mon-Sun 07:00-22:00'),
   HOLIDAYS_FILE: z.string().default('content/holidays.yaml'),
@@ -79,6 +81,8 @@ export interface Config {
   zalo?: {
     appId: string; appSecret: string; oaSecret: string; refreshToken?: string;
     apiBase: string; oauthBase: string; signatureVariant: 'mac_appid' | 'plain_appid' | 'mac_oaid';
+    /** Events whose signed timestamp is older are answered 200 and not processed. */
+    eventMaxAgeMs: number;
   };
   webchatEnabled: boolean;
   officeHours: string;
@@ -157,7 +161,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ? {
         appId: e.ZALO_APP_ID, appSecret: e.ZALO_APP_SECRET, oaSecret: e.ZALO_OA_SECRET,
         refreshToken: e.ZALO_REFRESH_TOKEN, apiBase: e.ZALO_API_BASE, oauthBase: e.ZALO_OAUTH_BASE,
-        signatureVariant: e.ZALO_SIGNATURE_VARIANT,
+        signatureVariant: e.ZALO_SIGNATURE_VARIANT, eventMaxAgeMs: e.ZALO_EVENT_MAX_AGE_MINUTES * 60_000,
       }
     : undefined;
   if (!zalo) disabled.push('zalo disabled: set ZALO_APP_ID, ZALO_APP_SECRET and ZALO_OA_SECRET to enable it');

@@ -84,6 +84,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATA_KEY: 'tooshort' })).toThrow(/32 bytes/);
   });
 
+  it('keeps the Zalo freshness window shorter than the 3 days the seen log keeps update ids', () => {
+    const zalo = { ZALO_APP_ID: '1', ZALO_APP_SECRET: 's', ZALO_OA_SECRET: 'o' };
+    expect(loadConfig(zalo).zalo?.eventMaxAgeMs).toBe(60 * 60_000);
+    expect(loadConfig({ ...zalo, ZALO_EVENT_MAX_AGE_MINUTES: '240' }).zalo?.eventMaxAgeMs).toBe(240 * 60_000);
+    expect(() => loadConfig({ ...zalo, ZALO_EVENT_MAX_AGE_MINUTES: String(3 * 24 * 60) })).toThrow(/ZALO_EVENT_MAX_AGE_MINUTES/);
+    expect(() => loadConfig({ ...zalo, ZALO_EVENT_MAX_AGE_MINUTES: '0' })).toThrow(/ZALO_EVENT_MAX_AGE_MINUTES/);
+  });
+
   it('accepts previous data keys for rotation', () => {
     const c = loadConfig({ DATA_KEY: 'cd'.repeat(32), DATA_KEYS_PREVIOUS: 'ab'.repeat(32) });
     expect(c.dataKeys).toHaveLength(2);
