@@ -54,6 +54,7 @@ const EnvSchema = z.object({
   HANDOFF_WAIT_LIMIT_MINUTES: int(10),
   HANDOFF_IDLE_MINUTES: int(30),
   CASE_NOTE_RETENTION_DAYS: int(90),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   SESSION_IDLE_MINUTES: int(30),
   OUTBOX_MAX_ATTEMPTS: int(8),
   TELEGRAM_MAX_PER_SECOND: int(28),
@@ -96,6 +97,8 @@ export interface Config {
   handoffWaitLimitMs: number;
   handoffIdleMs: number;
   caseNoteRetentionDays: number;
+  /** Days audit log entries are kept (staff actions, failed log-ins). */
+  auditRetentionDays: number;
   sessionIdleMs: number;
   outboxMaxAttempts: number;
   /** Telegram allows about 30 messages/s per bot; the benchmark lifts our limit to measure the pipeline. */
@@ -194,7 +197,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: e.CONVERSATION_RETENTION_DAYS, episodeQuietDays: e.EPISODE_QUIET_DAYS,
     reportMinCell: e.REPORT_MIN_CELL, caseloadLimit: e.CASELOAD_LIMIT,
     handoffWaitLimitMs: e.HANDOFF_WAIT_LIMIT_MINUTES * 60_000, handoffIdleMs: e.HANDOFF_IDLE_MINUTES * 60_000,
-    caseNoteRetentionDays: e.CASE_NOTE_RETENTION_DAYS, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    caseNoteRetentionDays: e.CASE_NOTE_RETENTION_DAYS, auditRetentionDays: e.AUDIT_RETENTION_DAYS, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, telegramMaxPerSecond: e.TELEGRAM_MAX_PER_SECOND, jobsEnabled: e.JOBS_ENABLED === 'true', metricsToken: e.METRICS_TOKEN, disabledChannels: disabled,
   };
 }

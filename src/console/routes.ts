@@ -51,7 +51,7 @@ const CloseBody = DispositionSchema.extend({ note: z.string().max(4000).optional
 const COUNSELLOR_OUTCOMES = OUTCOMES.filter((o) => o !== 'abandoned' && o !== 'cancelled');
 
 /** What the routes need. */
-export interface RouteDeps { handoff: HandoffService; flows?: FlowSet; hotlineNumber?: string }
+export interface RouteDeps { handoff: HandoffService; flows?: FlowSet; hotlineNumber?: string; auditKey?: string }
 
 /** Register the API routes (auth routes are registered separately). */
 export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
@@ -201,7 +201,7 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
   r.get('/audit', managing(), async (req, res) => {
     const q = parse(AuditQuery, req.query, res);
     if (!q) return;
-    res.json({ entries: await listAudit(q.limit || 200, q.skip ?? 0) });
+    res.json({ entries: await listAudit(q.limit || 200, q.skip ?? 0, deps.auditKey) });
   });
 
   // Managers manage counsellors only; admins manage everyone (users.canManage decides).

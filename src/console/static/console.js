@@ -206,7 +206,7 @@
   async function loadAudit(bg) {
     const r = await api('GET', '/audit?limit=200', undefined, bg);
     if (!r.ok) return;
-    $('audit-body').replaceChildren(...r.data.entries.map((e) => el('tr', {}, el('td', { text: new Date(e.at).toLocaleString(S.lang === 'vi' ? 'vi-VN' : 'en-GB') }), el('td', { text: e.actor || '–' }), el('td', { text: e.action }), el('td', { text: e.target || '' }))));
+    $('audit-body').replaceChildren(...r.data.entries.map((e) => el('tr', {}, el('td', { text: new Date(e.at).toLocaleString(S.lang === 'vi' ? 'vi-VN' : 'en-GB') }), el('td', { text: e.actor || '–' }), el('td', { text: e.action }), el('td', { text: e.targetUser || e.target || '' }), el('td', { text: (e.detail && e.detail.net) || '' }))));
   }
   async function loadUsers(bg) {
     const r = await api('GET', '/users', undefined, bg);

@@ -3,6 +3,7 @@
  * bad and locked out; CSRF; every route refused without a session (fail closed); roles.
  */
 import request from 'supertest';
+import { typedNameHash } from '../../../src/console';
 import { AuditModel, SessionModel, UserModel } from '../../../src/console/store';
 import { captureLogs } from '../../support/logs';
 import { ConsoleService, login, makeUser, post, startConsoleService } from './harness';
@@ -47,7 +48,7 @@ describe('log-in', () => {
     const locked = await request(cs.url).post('/console/api/login').send({ username: 'minh', password: PASSWORD });
     expect(locked.status).toBe(401);
     expect((await UserModel.findOne({ username: 'minh' }).lean())!.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
-    expect(await AuditModel.countDocuments({ action: 'login_locked', target: 'minh' })).toBeGreaterThan(0);
+    expect(await AuditModel.countDocuments({ action: 'login_locked', target: typedNameHash(cs.svc.config.pseudonymKey, 'minh') })).toBeGreaterThan(0);
     const admin = await login(cs.url, 'root');
     expect((await post(admin, '/users/minh/enable')).status).toBe(200);
     expect((await request(cs.url).post('/console/api/login').send({ username: 'minh', password: PASSWORD })).status).toBe(200);
