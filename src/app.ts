@@ -7,7 +7,7 @@ import express, { ErrorRequestHandler, Express, RequestHandler, Router } from 'e
 import helmet from 'helmet';
 import { pingDatabase } from './db/connect';
 import { log } from './observability/log';
-import { registry } from './observability/metrics';
+import { MetricsAccess, metricsHandler } from './observability/metricsRoute';
 
 /** A router and where to mount it. Webhook routers read their own raw bodies. */
 export interface Mount {
@@ -27,6 +27,8 @@ export interface AppOptions {
   isLive?: () => boolean;
   /** express's "trust proxy" (TRUST_PROXY): off unless a proxy we know sits in front. */
   trustProxy?: false | number | string;
+  /** Who may read /metrics (METRICS_TOKEN; default: loopback requests only). */
+  metrics?: MetricsAccess;
 }
 
 /** Request id: the caller's X-Request-Id when sane, otherwise a fresh one; echoed back. */
@@ -73,10 +75,7 @@ export function buildApp(opts: AppOptions): Express {
     const ready = db && (opts.isReady?.() ?? true);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database: db ? 'up' : 'down' });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', registry.contentType);
-    res.send(await registry.metrics());
-  });
+  app.get('/metrics', metricsHandler(opts.metrics ?? { production: false }));
 
   for (const m of opts.mounts) app.use(m.path, m.router);
 

@@ -35,6 +35,7 @@ export async function startService(config: Config): Promise<RunningService> {
       // Not alive once the database has been unreachable too long: let the orchestrator restart us.
       // (each probe also pings in the background, so the clock starts even when nothing else runs)
       isLive: () => { void pingDatabase(); return databaseDownForMs() < config.healthzDbDownMs; },
+      metrics: { token: config.metricsToken, production: config.env === 'production' },
     });
     const server = http.createServer(app);
     server.keepAliveTimeout = 5_000;

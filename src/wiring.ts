@@ -9,7 +9,7 @@ import type { ChannelAdapter } from './channels/types';
 import { CaseService, createCases } from './cases';
 import { Config } from './config';
 import { createConsole, purgeExpiredSessions, purgeLoginFailures } from './console';
-import { ConversationPipeline, createConversationControl, Ingest, makeWebhookRouter } from './conversations';
+import { ConversationPipeline, createConversationControl, EmergencyMemory, Ingest, makeWebhookRouter } from './conversations';
 import type { ConversationControl, EventSink } from './conversations';
 import { REPO_ROOT } from './db/devdb';
 import type { EngineConfig, FlowSet } from './engine';
@@ -52,7 +52,7 @@ export async function wireAreas(config: Config): Promise<Wired> {
   const sinks: EventSink[] = [cases, handoff.sink];
   const pipeline = new ConversationPipeline({ flows, engineConfig, pseudonymKey: config.pseudonymKey, cipher, outbox, sinks, line: handoff.line });
   outbox.onDelivery((e) => handoff.onDelivery(e));
-  const ingest: Ingest = { pipeline, flows, engineConfig };
+  const ingest: Ingest = { pipeline, flows, engineConfig, emergencies: new EmergencyMemory() };
 
   // A person back on the web chat with their resume code: the console shows the follow-up was read.
   const onWebchatResumed = (sid: string) => {

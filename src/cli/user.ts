@@ -9,6 +9,9 @@ import { addUser, listUsers, MIN_PASSWORD, setDisabled } from '../console';
 import { connectDatabase } from '../db/connect';
 import { configureLogger } from '../observability/log';
 
+/** The operator on the server's command line: trusted like an admin, audited as "cli". */
+const CLI = { operator: 'cli' };
+
 const USAGE = 'usage: npm run user -- add --username U --role counsellor|manager|admin --password-stdin | disable --username U | enable --username U | list';
 
 function flag(args: string[], name: string): string | undefined {
@@ -29,15 +32,15 @@ export async function runUserCommand(args: string[], readStdin: () => Promise<st
     const role = flag(args, '--role') ?? '';
     if (!args.includes('--password-stdin')) throw new Error('the password is read from stdin: add --password-stdin');
     const password = (await readStdin()).replace(/\r?\n$/, '');
-    const r = await addUser('cli', { username, role, password });
+    const r = await addUser(CLI, { username, role, password });
     if (!r.ok) {
-      const why = { weak_password: `password must be at least ${MIN_PASSWORD} characters`, invalid_role: 'role must be counsellor, manager or admin', invalid_username: 'username: 3-32 letters, digits, . _ -', exists: 'user exists already', not_found: 'not found' }[r.code];
+      const why = { weak_password: r.reason ?? `password must be at least ${MIN_PASSWORD} characters`, wrong_password: 'wrong password', invalid_role: 'role must be counsellor, manager or admin', invalid_username: 'username: 3-32 letters, digits, . _ -', exists: 'user exists already', not_found: 'not found', forbidden: 'not allowed' }[r.code];
       throw new Error(why);
     }
     return [`user ${username} added (${role})`];
   }
   if (cmd === 'disable' || cmd === 'enable') {
-    const r = await setDisabled('cli', username, cmd === 'disable');
+    const r = await setDisabled(CLI, username, cmd === 'disable');
     if (!r.ok) throw new Error(`no user ${username}`);
     return [`user ${username} ${cmd}d`];
   }

@@ -4,6 +4,7 @@
  * default secret (DESIGN safety rule 7).
  */
 import { z } from 'zod';
+import { secretWeakness } from '../shared/strength';
 
 /** Values that only ever make sense on a developer's machine. Production refuses them. */
 export const DEV_DEFAULTS = {
@@ -44,6 +45,8 @@ const EnvSchema = z.object({
   ZALO_API_BASE: z.string().url().default('https://openapi.zalo.me'),
   ZALO_OAUTH_BASE: z.string().url().default('https://oauth.zaloapp.com'),
   ZALO_SIGNATURE_VARIANT: z.enum(['mac_appid', 'plain_appid', 'mac_oaid']).default('mac_appid'),
+  // Shorter than the 3 days the seen log keeps update ids (jobs/retention.ts QUEUE_KEEP_DAYS): older replays would pass the dedupe.
+  ZALO_EVENT_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(3 * 24 * 60 - 1).default(60),
   WEBCHAT_ENABLED: z.enum(['true', 'false']).default('true'),
   OFFICE_HOURS: z.string().default('Mon-Sun 07:00-22:00'),
   HOLIDAYS_FILE: z.string().default('content/holidays.yaml'),
@@ -56,10 +59,12 @@ const EnvSchema = z.object({
   HANDOFF_WAIT_LIMIT_MINUTES: int(10),
   HANDOFF_IDLE_MINUTES: int(30),
   CASE_NOTE_RETENTION_DAYS: int(90),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   SESSION_IDLE_MINUTES: int(30),
   OUTBOX_MAX_ATTEMPTS: int(8),
   TELEGRAM_MAX_PER_SECOND: int(28),
   JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
+  METRICS_TOKEN: optionalText,
 });
 
 /** Typed configuration, built once in main.ts (or per test) and passed down. */
@@ -109,6 +114,8 @@ export interface Config {
   zalo?: {
     appId: string; appSecret: string; oaSecret: string; refreshToken?: string;
     apiBase: string; oauthBase: string; signatureVariant: 'mac_appid' | 'plain_appid' | 'mac_oaid';
+    /** Events whose signed timestamp is older are answered 200 and not processed. */
+    eventMaxAgeMs: number;
   };
   webchatEnabled: boolean;
   officeHours: string;
@@ -122,17 +129,43 @@ export interface Config {
   handoffWaitLimitMs: number;
   handoffIdleMs: number;
   caseNoteRetentionDays: number;
+  /** Days audit log entries are kept (staff actions, failed log-ins). */
+  auditRetentionDays: number;
   sessionIdleMs: number;
   outboxMaxAttempts: number;
   /** Telegram allows about 30 messages/s per bot; the benchmark lifts our limit to measure the pipeline. */
   telegramMaxPerSecond: number;
   jobsEnabled: boolean;
+  /** Bearer token for GET /metrics; unset: loopback only in development, refused in production. */
+  metricsToken?: string;
   /** Why each channel is off, one line each, for the start-up log. */
   disabledChannels: string[];
 }
 
 /** Thrown with every problem found, so an operator fixes them all in one go. */
 export class ConfigError extends Error {}
+
+/** Secrets we choose ourselves (not issued by a channel), judged for strength in production. */
+const OWN_SECRETS = ['PSEUDONYM_KEY', 'DATA_KEY', 'SESSION_SECRET', 'TELEGRAM_WEBHOOK_SECRET', 'METRICS_TOKEN'] as const;
+const GENERATE = 'generate one with: openssl rand -hex 32';
+
+/**
+ * Production refuses a secret that is a development value in any encoding (plain, hex,
+ * base64, base64url) or has too little entropy as typed or decoded (one letter repeated,
+ * spaces, a pattern, a sequence, common words). The message names the setting, never the value.
+ */
+function secretProblems(source: NodeJS.ProcessEnv): string[] {
+  const known = Object.values(DEV_DEFAULTS);
+  const out: string[] = [];
+  for (const name of OWN_SECRETS) {
+    const value = source[name];
+    if (!value || value === (DEV_DEFAULTS as Record<string, string>)[name]) continue; // already refused above
+    const weak = secretWeakness(value, known);
+    if (weak === 'known_value') out.push(`${name} is a development value (in some encoding); ${GENERATE}`);
+    else if (weak === 'low_entropy') out.push(`${name} is too easy to guess (repeated, patterned or common text); ${GENERATE}`);
+  }
+  return out;
+}
 
 /** Parse a data key given as 64 hex chars or base64 of 32 bytes. */
 export function parseKey(raw: string): Buffer {
@@ -163,7 +196,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ? {
         appId: e.ZALO_APP_ID, appSecret: e.ZALO_APP_SECRET, oaSecret: e.ZALO_OA_SECRET,
         refreshToken: e.ZALO_REFRESH_TOKEN, apiBase: e.ZALO_API_BASE, oauthBase: e.ZALO_OAUTH_BASE,
-        signatureVariant: e.ZALO_SIGNATURE_VARIANT,
+        signatureVariant: e.ZALO_SIGNATURE_VARIANT, eventMaxAgeMs: e.ZALO_EVENT_MAX_AGE_MINUTES * 60_000,
       }
     : undefined;
   if (!zalo) disabled.push('zalo disabled: set ZALO_APP_ID, ZALO_APP_SECRET and ZALO_OA_SECRET to enable it');
@@ -175,6 +208,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (e.PSEUDONYM_KEY.length < 32) problems.push('PSEUDONYM_KEY must be at least 32 characters in production');
     if (e.SESSION_SECRET.length < 32) problems.push('SESSION_SECRET must be at least 32 characters in production');
     if (telegram && telegram.webhookSecret.length < 24) problems.push('TELEGRAM_WEBHOOK_SECRET must be at least 24 characters in production');
+    if (e.METRICS_TOKEN && e.METRICS_TOKEN.length < 24) problems.push('METRICS_TOKEN must be at least 24 characters in production');
+    problems.push(...secretProblems(source));
   }
 
   let dataKeys: Buffer[] = [];
@@ -194,7 +229,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: e.CONVERSATION_RETENTION_DAYS, episodeQuietDays: e.EPISODE_QUIET_DAYS,
     reportMinCell: e.REPORT_MIN_CELL, caseloadLimit: e.CASELOAD_LIMIT,
     handoffWaitLimitMs: e.HANDOFF_WAIT_LIMIT_MINUTES * 60_000, handoffIdleMs: e.HANDOFF_IDLE_MINUTES * 60_000,
-    caseNoteRetentionDays: e.CASE_NOTE_RETENTION_DAYS, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
-    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, telegramMaxPerSecond: e.TELEGRAM_MAX_PER_SECOND, jobsEnabled: e.JOBS_ENABLED === 'true', disabledChannels: disabled,
+    caseNoteRetentionDays: e.CASE_NOTE_RETENTION_DAYS, auditRetentionDays: e.AUDIT_RETENTION_DAYS, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, telegramMaxPerSecond: e.TELEGRAM_MAX_PER_SECOND, jobsEnabled: e.JOBS_ENABLED === 'true', metricsToken: e.METRICS_TOKEN, disabledChannels: disabled,
   };
 }

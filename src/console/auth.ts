@@ -9,13 +9,13 @@ import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import session from 'express-session';
 import { z } from 'zod';
-import { audit } from './audit';
+import { audit, auditFailedLogin } from './audit';
 import { anyUser, publicRoute, SafeRouter, userOf } from './guard';
 import { MongoSessionStore } from './sessionStore';
 import { verifyLogin } from './users';
 
 /** Settings of the auth layer. */
-export interface AuthConfig { sessionSecret: string; sessionIdleMs: number; secureCookies: boolean; loginLimitPerWindow?: number }
+export interface AuthConfig { sessionSecret: string; sessionIdleMs: number; secureCookies: boolean; loginLimitPerWindow?: number; auditKey: string }
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'gbv_console';
@@ -49,7 +49,7 @@ export function registerAuthRoutes(r: SafeRouter, cfg: AuthConfig): void {
   r.post('/login', publicRoute, limiter, async (req, res) => {
     const body = LoginBody.safeParse(req.body);
     if (!body.success) {
-      await audit(null, 'login_failed', null, { malformed: true });
+      await auditFailedLogin(cfg.auditKey, 'login_failed', null, req.ip, { malformed: true });
       res.status(400).json({ error: 'username and password must be strings' });
       return;
     }
@@ -57,7 +57,7 @@ export function registerAuthRoutes(r: SafeRouter, cfg: AuthConfig): void {
     const password = body.data.password.slice(0, 256);
     const v = await verifyLogin(username, password, { address: req.ip ?? 'unknown', secret: cfg.sessionSecret });
     if (!v.ok) {
-      await audit(null, v.locked ? 'login_locked' : 'login_failed', username || null);
+      await auditFailedLogin(cfg.auditKey, v.locked ? 'login_locked' : 'login_failed', username || null, req.ip);
       // Slowed down: say when to try again (the password was not even checked).
       if (v.retryAfterMs) res.setHeader('Retry-After', String(Math.ceil(v.retryAfterMs / 1000)));
       res.status(401).json({ error: GENERIC });

@@ -16,14 +16,19 @@ import { createReportsRouter } from '../reports';
 
 export { publicRoute, requireRole, SafeRouter } from './guard';
 export type { Guard, RouteInfo, SessionUser } from './guard';
-export { addUser, setDisabled, listUsers, unlockUser, verifyLogin, MIN_PASSWORD, ROLES } from './users';
-export { audit, listAudit } from './audit';
+export { addUser, canManage, changePassword, setDisabled, listUsers, unlockUser, verifyLogin, MIN_PASSWORD, ROLES } from './users';
+export type { Actor } from './users';
+export { addressPrefix, audit, listAudit, typedNameHash } from './audit';
 export { purgeExpiredSessions } from './sessionStore';
 export { purgeLoginFailures } from './loginThrottle';
 export { SESSION_COOKIE } from './auth';
 
 /** Settings the console needs (a subset of Config). */
-export interface ConsoleConfig { env: string; sessionSecret: string; sessionIdleMs: number; hotlineNumber?: string; reportMinCell?: number; tzReports?: string; loginLimitPerWindow?: number }
+export interface ConsoleConfig {
+  env: string; sessionSecret: string; sessionIdleMs: number; hotlineNumber?: string; reportMinCell?: number; tzReports?: string; loginLimitPerWindow?: number;
+  /** Keys the hash of names typed at failed log-ins in the audit log (default: the session secret). */
+  pseudonymKey?: string;
+}
 
 /** What the console needs from other areas. */
 export interface ConsoleDeps {
@@ -38,10 +43,11 @@ export const STATIC_DIR = path.join(REPO_ROOT, 'src', 'console', 'static');
 
 /** Build the console router. `routeTable` lists every route with its guard. */
 export function createConsole(cfg: ConsoleConfig, deps: ConsoleDeps): Router & { routeTable: RouteInfo[] } {
-  const auth = { sessionSecret: cfg.sessionSecret, sessionIdleMs: cfg.sessionIdleMs, secureCookies: cfg.env === 'production', loginLimitPerWindow: cfg.loginLimitPerWindow };
+  const auditKey = cfg.pseudonymKey ?? cfg.sessionSecret;
+  const auth = { sessionSecret: cfg.sessionSecret, sessionIdleMs: cfg.sessionIdleMs, secureCookies: cfg.env === 'production', loginLimitPerWindow: cfg.loginLimitPerWindow, auditKey };
   const api = new SafeRouter(cfg.sessionIdleMs);
   registerAuthRoutes(api, auth);
-  registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber, sessionSecret: cfg.sessionSecret });
+  registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber, auditKey, sessionSecret: cfg.sessionSecret });
 
   const top = new SafeRouter(cfg.sessionIdleMs);
   top.get('/', publicRoute, (_req, res) => { res.setHeader('Cache-Control', 'no-store'); res.sendFile(path.join(STATIC_DIR, 'index.html')); });

@@ -5,6 +5,7 @@
  * messages only of cases they hold themselves.
  */
 import type { Request, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { FlowSet } from '../engine';
 import { formatService, servicesFor, text } from '../engine';
@@ -13,7 +14,7 @@ import { CONTEXT_FLAGS, DispositionSchema, OUTCOMES, PERPETRATOR_RELATIONS, REFE
 import { audit, listAudit } from './audit';
 import { anyUser, requireRole, SafeRouter, userOf } from './guard';
 import { sseHandler } from './sse';
-import { addUser, listUsers, setDisabled, unlockUser } from './users';
+import { addUser, changePassword, listUsers, setDisabled, unlockUser } from './users';
 
 const STATUS: Record<FailCode, number> = { not_found: 404, conflict: 409, forbidden: 403, caseload_full: 409, not_online: 409, closed_hours: 409, outside_window: 409, invalid: 400 };
 const fail = (res: Response, code: FailCode | string) => res.status(STATUS[code as FailCode] ?? 400).json({ error: code });
@@ -31,6 +32,7 @@ const ToBody = z.object({ to: z.string().min(1).max(64) });
 const BlockBody = z.object({ hours: z.number() });
 const PresenceBody = z.object({ online: z.boolean() });
 const NewUserBody = z.object({ username: z.string(), role: z.string(), password: z.string() });
+const PasswordBody = z.object({ current: z.string().max(4096), password: z.string().max(4096) });
 const count = z.string().regex(/^\d{1,7}$/).transform(Number);
 const AfterQuery = z.object({ after: count.optional() });
 const AuditQuery = z.object({ limit: count.optional(), skip: count.optional() });
@@ -49,7 +51,7 @@ const CloseBody = DispositionSchema.extend({ note: z.string().max(4000).optional
 const COUNSELLOR_OUTCOMES = OUTCOMES.filter((o) => o !== 'abandoned' && o !== 'cancelled');
 
 /** What the routes need. */
-export interface RouteDeps { handoff: HandoffService; flows?: FlowSet; hotlineNumber?: string; sessionSecret: string }
+export interface RouteDeps { handoff: HandoffService; flows?: FlowSet; hotlineNumber?: string; auditKey?: string; sessionSecret: string }
 
 /** Register the API routes (auth routes are registered separately). */
 export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
@@ -199,10 +201,11 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
   r.get('/audit', managing(), async (req, res) => {
     const q = parse(AuditQuery, req.query, res);
     if (!q) return;
-    res.json({ entries: await listAudit(q.limit || 200, q.skip ?? 0) });
+    res.json({ entries: await listAudit(q.limit || 200, q.skip ?? 0, deps.auditKey) });
   });
 
-  r.get('/users', managing(), async (_req, res) => { res.json({ users: await listUsers(deps.sessionSecret) }); });
+  // Managers manage counsellors only; admins manage everyone (users.canManage decides).
+  r.get('/users', managing(), async (req, res) => { res.json({ users: await listUsers(deps.sessionSecret, userOf(req)) }); });
 
   // Log-in waits after failed guesses are lifted by an admin (a manager cannot unlock an admin's way in).
   r.post('/users/:username/unlock', requireRole('admin'), async (req, res) => {
@@ -214,17 +217,25 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
   r.post('/users', managing(), async (req, res) => {
     const b = parse(NewUserBody, req.body, res);
     if (!b) return;
-    const u = userOf(req);
-    if (b.role === 'admin' && u.role !== 'admin') return fail(res, 'forbidden');
-    const out = await addUser(u.username, b);
-    if (!out.ok) return res.status(out.code === 'exists' ? 409 : 400).json({ error: out.code });
+    const out = await addUser(userOf(req), b);
+    if (!out.ok) return res.status(out.code === 'exists' ? 409 : out.code === 'forbidden' ? 403 : 400).json({ error: out.code, ...(out.reason ? { reason: out.reason } : {}) });
     res.status(201).json({ ok: true });
+  });
+
+  // Every user changes their own password; the current one is asked (a few tries per window).
+  const passwordLimiter = rateLimit({ windowMs: 15 * 60_000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false, message: { error: 'too many attempts, try again later' } });
+  r.post('/password', anyUser(), passwordLimiter, async (req, res) => {
+    const b = parse(PasswordBody, req.body, res);
+    if (!b) return;
+    const out = await changePassword(userOf(req).username, b.current, b.password, req.sessionID);
+    if (!out.ok) return res.status(out.code === 'wrong_password' ? 403 : 400).json({ error: out.code, ...(out.reason ? { reason: out.reason } : {}) });
+    res.json({ ok: true });
   });
 
   for (const [path, disabled] of [['/users/:username/disable', true], ['/users/:username/enable', false]] as const) {
     r.post(path, managing(), async (req, res) => {
-      const out = await setDisabled(userOf(req).username, param(req, 'username'), disabled);
-      if (!out.ok) return res.status(404).json({ error: out.code });
+      const out = await setDisabled(userOf(req), param(req, 'username'), disabled);
+      if (!out.ok) return res.status(out.code === 'forbidden' ? 403 : 404).json({ error: out.code });
       res.json({ ok: true });
     });
   }

@@ -44,9 +44,9 @@ export async function purgeExpiredSessions(now: Date): Promise<number> {
   return r.deletedCount ?? 0;
 }
 
-/** Delete every session of a user (when disabled). */
-export async function dropSessionsOf(username: string): Promise<void> {
+/** Delete every session of a user (when disabled), or every other one (`keepSid`, after a password change). */
+export async function dropSessionsOf(username: string, keepSid?: string): Promise<void> {
   const rows = await SessionModel.find({}, { sid: 1, data: 1 }).lean();
-  const mine = rows.filter((r) => { try { return (JSON.parse(r.data) as SessionData).user?.username === username; } catch { return false; } });
+  const mine = rows.filter((r) => { try { return r.sid !== keepSid && (JSON.parse(r.data) as SessionData).user?.username === username; } catch { return false; } });
   if (mine.length) await SessionModel.deleteMany({ sid: { $in: mine.map((r) => r.sid) } });
 }

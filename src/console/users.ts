@@ -1,32 +1,55 @@
 /**
  * Console users: create, enable/disable, list, verify a password with lockout. Used by the
- * console routes and by `npm run user`. Passwords are bcrypt hashes; at least 12 characters.
+ * console routes and by `npm run user`. Passwords are bcrypt hashes of passwords that pass
+ * the rule in passwords.ts (length and a zxcvbn strength score).
+ *
+ * Who manages whom (canManage): an admin manages everyone; a manager manages counsellors
+ * only, never an admin or another manager; nobody disables themselves. The operator at the
+ * server's command line (`npm run user`) is trusted like an admin.
  */
 import bcrypt from 'bcryptjs';
 import { audit } from './audit';
 import { clearPlace, clearUser, isSlowed, recordFailure, throttleKeys, waitMs } from './loginThrottle';
+import { passwordProblem } from './passwords';
 import { dropSessionsOf } from './sessionStore';
 import { Role, UserModel } from './store';
 
+export { MIN_PASSWORD } from './passwords';
+
 /** Roles a user can have. */
 export const ROLES: readonly Role[] = ['counsellor', 'manager', 'admin'];
-/** Shortest accepted password. */
-export const MIN_PASSWORD = 12;
 const COST = 11;
 // Compared against when the user does not exist, so both paths take the same time.
 const DUMMY_HASH = bcrypt.hashSync('not-a-real-password-xx', COST);
 
-/** A user as listed (no hash). */
-export interface UserView { username: string; role: Role; disabled: boolean; createdAt: Date; lastSeenAt: Date | null; locked: boolean }
+/** A user as listed (no hash). `manageable`: whether the user asking may disable/enable them. */
+export interface UserView { username: string; role: Role; disabled: boolean; createdAt: Date; lastSeenAt: Date | null; locked: boolean; manageable?: boolean }
 
 /** Expected failures of user changes. */
-export type UserError = 'invalid_username' | 'invalid_role' | 'weak_password' | 'exists' | 'not_found';
+export type UserError = 'invalid_username' | 'invalid_role' | 'weak_password' | 'exists' | 'not_found' | 'forbidden' | 'wrong_password';
+
+/** The outcome of a user change; a refused password carries its reason (Vietnamese / English). */
+export type UserResult = { ok: true } | { ok: false; code: UserError; reason?: string };
+
+/** Who changes users: a logged-in console user, or the operator at the command line (named for the audit log). */
+export type Actor = { username: string; role: Role } | { operator: string };
+
+const nameOf = (a: Actor) => ('operator' in a ? a.operator : a.username);
+
+/** May this actor create, disable or enable a user with this role? Admins and the operator: anyone; managers: counsellors only. */
+export function canManage(actor: Actor, target: Role): boolean {
+  if ('operator' in actor || actor.role === 'admin') return true;
+  if (actor.role === 'manager') return target === 'counsellor';
+  return false;
+}
 
 /** Create a user. */
-export async function addUser(actor: string | null, input: { username: string; role: string; password: string }): Promise<{ ok: true } | { ok: false; code: UserError }> {
+export async function addUser(actor: Actor, input: { username: string; role: string; password: string }): Promise<UserResult> {
   if (!/^[a-z0-9._-]{3,32}$/i.test(input.username)) return { ok: false, code: 'invalid_username' };
   if (!ROLES.includes(input.role as Role)) return { ok: false, code: 'invalid_role' };
-  if (input.password.length < MIN_PASSWORD) return { ok: false, code: 'weak_password' };
+  if (!canManage(actor, input.role as Role)) return { ok: false, code: 'forbidden' };
+  const weak = passwordProblem(input.password, input.username);
+  if (weak) return { ok: false, code: 'weak_password', reason: weak };
   if (await UserModel.exists({ username: input.username })) return { ok: false, code: 'exists' };
   try {
     await UserModel.create({ username: input.username, role: input.role, passwordHash: await bcrypt.hash(input.password, COST), createdAt: new Date(), disabled: false, failedLogins: 0, lockedUntil: null });
@@ -34,25 +57,56 @@ export async function addUser(actor: string | null, input: { username: string; r
     if ((err as { code?: number }).code === 11000) return { ok: false, code: 'exists' };
     throw err;
   }
-  await audit(actor, 'user_add', input.username, { role: input.role });
+  await audit(nameOf(actor), 'user_add', input.username, { role: input.role });
   return { ok: true };
+}
+
+/** May this actor disable or enable this user? Never themselves (an admin could lock everyone out). */
+function mayChange(actor: Actor, target: { username: string; role: Role }): boolean {
+  return !('username' in actor && actor.username === target.username) && canManage(actor, target.role);
 }
 
 /** Disable (and log out) or enable a user; enabling also lifts a lockout. */
-export async function setDisabled(actor: string | null, username: string, disabled: boolean): Promise<{ ok: true } | { ok: false; code: UserError }> {
+export async function setDisabled(actor: Actor, username: string, disabled: boolean): Promise<UserResult> {
+  const target = await UserModel.findOne({ username }, { username: 1, role: 1 }).lean();
+  if (!target) return { ok: false, code: 'not_found' };
+  if (!mayChange(actor, target)) return { ok: false, code: 'forbidden' };
   const r = await UserModel.updateOne({ username }, { $set: { disabled } });
   if (r.matchedCount !== 1) return { ok: false, code: 'not_found' };
   if (disabled) await dropSessionsOf(username);
-  await audit(actor, disabled ? 'user_disable' : 'user_enable', username);
+  await audit(nameOf(actor), disabled ? 'user_disable' : 'user_enable', username);
   return { ok: true };
 }
 
-/** Every user, without hashes; `locked`: some place must wait before trying this user again. */
-export async function listUsers(secret: string): Promise<UserView[]> {
+/**
+ * A user changes their own password: the current one first (a session left open is not
+ * enough), then the new one must pass the rule. Their other sessions are logged out.
+ */
+export async function changePassword(username: string, current: string, next: string, keepSid?: string): Promise<UserResult> {
+  const u = await UserModel.findOne({ username }, { passwordHash: 1 }).lean();
+  if (!u) return { ok: false, code: 'not_found' };
+  if (!(await bcrypt.compare(current, u.passwordHash))) return { ok: false, code: 'wrong_password' };
+  const weak = passwordProblem(next, username);
+  if (weak) return { ok: false, code: 'weak_password', reason: weak };
+  await UserModel.updateOne({ username }, { $set: { passwordHash: await bcrypt.hash(next, COST) } });
+  await dropSessionsOf(username, keepSid);
+  await audit(username, 'password_change', username);
+  return { ok: true };
+}
+
+/**
+ * Every user, without hashes. `locked`: some place must wait before trying this user again;
+ * with an actor, whether that actor may disable/enable each.
+ */
+export async function listUsers(secret: string, actor?: Actor): Promise<UserView[]> {
   const rows = await UserModel.find({}).sort({ username: 1 }).lean();
   const out: UserView[] = [];
   for (const u of rows) {
-    out.push({ username: u.username, role: u.role, disabled: !!u.disabled, createdAt: u.createdAt, lastSeenAt: u.lastSeenAt ?? null, locked: await isSlowed(throttleKeys(secret, u.username, '').userKey) });
+    out.push({
+      username: u.username, role: u.role, disabled: !!u.disabled, createdAt: u.createdAt, lastSeenAt: u.lastSeenAt ?? null,
+      locked: await isSlowed(throttleKeys(secret, u.username, '').userKey),
+      ...(actor ? { manageable: mayChange(actor, u) } : {}),
+    });
   }
   return out;
 }

@@ -5,13 +5,15 @@
  *
  * Database outage: recording fails, so we answer 503 and the channel redelivers later.
  * But a message that reads as danger gets the emergency numbers at once, sent straight
- * through the adapter from memory: the person must not wait for our database.
+ * through the adapter from memory: the person must not wait for our database. Once per
+ * person within a few minutes (EmergencyMemory), not once per redelivery.
  */
 import express, { Request, Response, Router } from 'express';
 import type { ChannelAdapter, Inbound } from '../channels/types';
 import type { EngineConfig, FlowSet } from '../engine';
 import { dangerOf, emergencyReply } from '../engine';
 import { log } from '../observability/log';
+import { EmergencyMemory } from './emergencyMemory';
 import { metrics } from '../observability/metrics';
 import { toOutbound } from './outbound';
 import type { ConversationPipeline, ReceiveResult } from './pipeline';
@@ -24,7 +26,11 @@ export interface Ingest {
   pipeline: ConversationPipeline;
   flows: FlowSet;
   engineConfig: EngineConfig;
+  /** Who got the emergency reply from memory lately; default: one memory for the process. */
+  emergencies?: EmergencyMemory;
 }
+
+const processEmergencies = new EmergencyMemory();
 
 /**
  * Record one update; if the database is down and the text reads as danger, send the
@@ -38,8 +44,16 @@ export async function receiveOrFallback(ingest: Ingest, adapter: ChannelAdapter,
     log.error('could not record update; channel will redeliver', { channel: inbound.channel, danger: danger.danger, err });
     if (danger.danger) {
       metrics.danger.inc({ channel: inbound.channel });
-      const reply = emergencyReply(ingest.flows, ingest.engineConfig.defaultLang, ingest.engineConfig, danger.kind);
-      await adapter.send(inbound.channelUserId, toOutbound(reply)).catch((e) => log.error('emergency fallback send failed', { channel: inbound.channel, err: e }));
+      const memory = ingest.emergencies ?? processEmergencies;
+      const pid = ingest.pipeline.pidOf(inbound);
+      if (memory.claim(pid)) {
+        const reply = emergencyReply(ingest.flows, ingest.engineConfig.defaultLang, ingest.engineConfig, danger.kind);
+        const sent = await adapter.send(inbound.channelUserId, toOutbound(reply))
+          .catch((e) => { log.error('emergency fallback send failed', { channel: inbound.channel, err: e }); return null; });
+        if (!sent?.ok) memory.release(pid);
+      } else {
+        log.info('emergency reply sent from memory a moment ago; not repeated for this redelivery', { channel: inbound.channel });
+      }
     }
     throw err;
   }

@@ -10,14 +10,19 @@
 import { ChatMessageModel, ConversationModel, InboxModel, InboxSeenModel } from '../conversations/store';
 import { HandoffMessageModel } from '../handoff/store';
 import { DeliveredModel, OutboxModel } from '../outbox/store';
-import { SessionModel } from '../console/store';
+import { AuditModel, SessionModel } from '../console/store';
 import { log } from '../observability/log';
 
 /** What the purge needs from the Config. */
 export interface RetentionConfig {
   retentionDays: number;
   caseNoteRetentionDays: number;
+  /** Days audit entries are kept (AUDIT_RETENTION_DAYS); AUDIT_RETENTION_DEFAULT_DAYS when not given. */
+  auditRetentionDays?: number;
 }
+
+/** The default of AUDIT_RETENTION_DAYS. */
+export const AUDIT_RETENTION_DEFAULT_DAYS = 365;
 
 /** An extra purge another area plugs in (e.g. case notes): deletes what is older than `before`, returns the count. */
 export interface ExtraPurge {
@@ -40,7 +45,7 @@ const HANDOFF_GRACE_MS = 60 * 60_000;
  *   except those waiting for or talking with a counsellor;
  * - handoff messages of conversations that are no longer queued or with a counsellor (closed cases);
  * - failed inbox rows and the seen-updates log after 3 days, outbox rows sent/dead for more than 3 days;
- * - expired console sessions;
+ * - expired console sessions, and audit log entries older than auditRetentionDays;
  * - case notes older than caseNoteRetentionDays, through the `extra` purges of their owner.
  */
 export async function purgeExpired(cfg: RetentionConfig, now: Date, extra: ExtraPurge[] = []): Promise<PurgeCounts> {
@@ -63,6 +68,8 @@ export async function purgeExpired(cfg: RetentionConfig, now: Date, extra: Extra
   counts.delivered = (await DeliveredModel.deleteMany({ at: { $lt: queueBefore } })).deletedCount;
   counts.outbox = (await OutboxModel.deleteMany({ status: { $in: ['sent', 'dead'] }, createdAt: { $lt: queueBefore } })).deletedCount;
   counts.sessions = (await SessionModel.deleteMany({ expiresAt: { $lt: now } })).deletedCount;
+  const auditBefore = new Date(now.getTime() - (cfg.auditRetentionDays ?? AUDIT_RETENTION_DEFAULT_DAYS) * DAY);
+  counts.audit = (await AuditModel.deleteMany({ at: { $lt: auditBefore } })).deletedCount;
 
   const notesBefore = new Date(now.getTime() - cfg.caseNoteRetentionDays * DAY);
   for (const p of extra) counts[p.name] = await p.run(notesBefore, now);

@@ -23,6 +23,7 @@ export interface JobsConfig {
   reportMinCell: number;
   retentionDays: number;
   caseNoteRetentionDays: number;
+  auditRetentionDays?: number;
 }
 
 /** A job another area gives (e.g. the stale-conversation sweep of handoff/conversations). */

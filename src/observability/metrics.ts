@@ -18,6 +18,7 @@ export const metrics = {
   outboundFailures: counter('gbv_outbound_failures_total', 'Replies that failed to send (each failed attempt), by channel'),
   deadLetters: counter('gbv_outbound_dead_letters_total', 'Replies given up after the last attempt, by channel'),
   duplicates: counter('gbv_duplicate_updates_total', 'Redelivered updates answered once, by channel'),
+  staleUpdates: counter('gbv_stale_updates_total', 'Signed updates older than the freshness window, answered 200 and not processed (replays), by channel'),
   notUnderstood: new client.Counter({
     name: 'gbv_not_understood_total', help: 'Free-text messages the bot could not place (menu and counsellor offered), by channel and language',
     labelNames: ['channel', 'lang'] as const, registers: [registry],

@@ -7,16 +7,17 @@ import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import type { Config } from '../../config';
 import { log } from '../../observability/log';
+import { metrics } from '../../observability/metrics';
 import type { FieldCipher } from '../../shared/crypto';
 import type { ChannelAdapter, Outbound, SendResult } from '../types';
 import { ZaloClient, ZaloSendOutcome } from './client';
-import { parseZaloBody } from './parse';
+import { parseZaloBody, ZALO_STALE_EVENT } from './parse';
 import { renderZalo } from './render';
 import { ZaloTokenError, ZaloTokenManager } from './tokens';
 import { verifyZalo } from './verify';
 
 export { classifyZaloError, classifyTransportError, ZaloClient } from './client';
-export { parseZaloBody, parseZaloEvent, ZALO_MEDIA_EVENTS } from './parse';
+export { parseZaloBody, parseZaloEvent, ZALO_MEDIA_EVENTS, ZALO_STALE_EVENT } from './parse';
 export { renderZalo, splitZaloText, ZALO_MAX_TEXT } from './render';
 export { ZaloTokenError, ZaloTokenManager } from './tokens';
 export type { ZaloTokenSettings } from './tokens';
@@ -65,7 +66,14 @@ export function createZaloAdapter(cfg: Config, cipher: FieldCipher): ZaloAdapter
     name: 'zalo',
     tokens,
     verify: (req: Request) => verifyZalo(req, z),
-    parse: (req: Request) => parseZaloBody(req.body),
+    parse: (req: Request) => {
+      const r = parseZaloBody(req.body, new Date(), z.eventMaxAgeMs);
+      if (r.kind === 'ignored' && r.reason === ZALO_STALE_EVENT) {
+        metrics.staleUpdates.inc({ channel: 'zalo' });
+        log.warn('zalo event older than ZALO_EVENT_MAX_AGE_MINUTES ignored (a replay, or a redelivery after a long outage)');
+      }
+      return r;
+    },
 
     async send(address: string, out: Outbound): Promise<SendResult> {
       const parts = renderZalo(out);

@@ -5,6 +5,11 @@
  * user_send_text → text; other user message events (image, sticker, audio…) → media (the
  * engine answers "please type"); the OA's own oa_send_* echoes, follow/unfollow, seen and
  * received receipts, and anything else → ignored (answering an echo would loop).
+ *
+ * Freshness: with a window (ZALO_EVENT_MAX_AGE_MINUTES), a user event whose `timestamp` (signed
+ * with the body) is older, or missing, is ignored as stale: a signed event replayed after the
+ * seen log has been purged (3 days) must not be processed again. It is answered 200 like any
+ * ignored event, so Zalo does not retry it.
  */
 import type { ParseResult } from '../types';
 
@@ -13,6 +18,9 @@ export const ZALO_MEDIA_EVENTS = new Set([
   'user_send_image', 'user_send_sticker', 'user_send_audio', 'user_send_video', 'user_send_file',
   'user_send_gif', 'user_send_location', 'user_send_link', 'user_send_business_card',
 ]);
+
+/** The `ignored` reason of an event older than the window. */
+export const ZALO_STALE_EVENT = 'stale event';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -30,8 +38,8 @@ export function readJson(body: unknown): unknown {
   return undefined;
 }
 
-/** Parse one decoded Zalo event. */
-export function parseZaloEvent(event: unknown, now: Date = new Date()): ParseResult {
+/** Parse one decoded Zalo event; `maxAgeMs`: the freshness window (none when undefined). */
+export function parseZaloEvent(event: unknown, now: Date = new Date(), maxAgeMs?: number): ParseResult {
   if (!isObj(event)) return { kind: 'invalid', errors: ['body: expected a JSON object (Zalo event)'] };
   if (!nonEmpty(event.event_name)) return { kind: 'invalid', errors: ['event_name: required string'] };
   const name = event.event_name;
@@ -51,7 +59,9 @@ export function parseZaloEvent(event: unknown, now: Date = new Date()): ParseRes
 
   const m = message as Obj;
   const ms = Number(event.timestamp);
-  const at = Number.isFinite(ms) && ms > 0 ? new Date(ms) : now;
+  const known = typeof event.timestamp !== 'undefined' && Number.isFinite(ms) && ms > 0;
+  if (maxAgeMs !== undefined && (!known || now.getTime() - ms > maxAgeMs)) return { kind: 'ignored', reason: ZALO_STALE_EVENT };
+  const at = known ? new Date(ms) : now;
   const base = { channel: 'zalo' as const, channelUserId: (sender as Obj).id as string, updateId: m.msg_id as string, at };
   if (isText) {
     const text = m.text as string;
@@ -61,9 +71,9 @@ export function parseZaloEvent(event: unknown, now: Date = new Date()): ParseRes
   return { kind: 'updates', updates: [{ ...base, kind: 'media' }] };
 }
 
-/** Parse the raw webhook body. */
-export function parseZaloBody(body: unknown, now: Date = new Date()): ParseResult {
+/** Parse the raw webhook body; `maxAgeMs`: the freshness window (none when undefined). */
+export function parseZaloBody(body: unknown, now: Date = new Date(), maxAgeMs?: number): ParseResult {
   const json = readJson(body);
   if (json === undefined) return { kind: 'invalid', errors: ['body: not valid JSON'] };
-  return parseZaloEvent(json, now);
+  return parseZaloEvent(json, now, maxAgeMs);
 }

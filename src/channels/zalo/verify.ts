@@ -11,8 +11,9 @@
  * On a mismatch we check whether another variant would have matched and log that (no
  * secrets, no body), so an operator can fix the setting on the live OA.
  *
- * No freshness window on `timestamp`: Zalo redelivers failed events for minutes to hours
- * with the original timestamp, and a replay is harmless anyway (msg_id dedupe).
+ * The freshness window on `timestamp` (ZALO_EVENT_MAX_AGE_MINUTES) is applied in parse.ts:
+ * msg_id dedupe covers only the 3 days the seen log is kept, so an older signed event
+ * replayed would otherwise be processed again.
  */
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';

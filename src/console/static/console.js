@@ -50,6 +50,8 @@
     const counselling = me.role === 'counsellor' || me.role === 'manager';
     $('online-wrap').classList.toggle('hidden', !counselling);
     for (const v of ['queue', 'cases', 'followups']) document.querySelector('[data-view="' + v + '"]').classList.toggle('hidden', !counselling);
+    // Managers add counsellors only; admins add any role.
+    for (const o of $('u-role').options) o.hidden = me.role !== 'admin' && o.value !== 'counsellor';
     S.options = (await api('GET', '/options')).data;
     fillCloseForm();
     connectEvents();
@@ -204,13 +206,13 @@
   async function loadAudit(bg) {
     const r = await api('GET', '/audit?limit=200', undefined, bg);
     if (!r.ok) return;
-    $('audit-body').replaceChildren(...r.data.entries.map((e) => el('tr', {}, el('td', { text: new Date(e.at).toLocaleString(S.lang === 'vi' ? 'vi-VN' : 'en-GB') }), el('td', { text: e.actor || '–' }), el('td', { text: e.action }), el('td', { text: e.target || '' }))));
+    $('audit-body').replaceChildren(...r.data.entries.map((e) => el('tr', {}, el('td', { text: new Date(e.at).toLocaleString(S.lang === 'vi' ? 'vi-VN' : 'en-GB') }), el('td', { text: e.actor || '–' }), el('td', { text: e.action }), el('td', { text: e.targetUser || e.target || '' }), el('td', { text: (e.detail && e.detail.net) || '' }))));
   }
   async function loadUsers(bg) {
     const r = await api('GET', '/users', undefined, bg);
     if (!r.ok) return;
     $('users-body').replaceChildren(...r.data.users.map((u) => el('tr', {}, el('td', { text: u.username }), el('td', { text: u.role }), el('td', { text: u.disabled ? t('u.disable') : '' }),
-      el('td', {}, el('button', { text: u.disabled ? t('u.enable') : t('u.disable'), onclick: async () => { await api('POST', '/users/' + encodeURIComponent(u.username) + (u.disabled ? '/enable' : '/disable'), {}); loadUsers(false); } })))));
+      el('td', {}, u.manageable ? el('button', { text: u.disabled ? t('u.enable') : t('u.disable'), onclick: async () => { await api('POST', '/users/' + encodeURIComponent(u.username) + (u.disabled ? '/enable' : '/disable'), {}); loadUsers(false); } }) : null))));
   }
 
   document.addEventListener('DOMContentLoaded', async () => {
@@ -257,8 +259,15 @@
       ev.preventDefault();
       const r = await api('POST', '/users', { username: $('u-name').value, role: $('u-role').value, password: $('u-pass').value });
       $('u-pass').value = '';
-      $('user-msg').textContent = r.ok ? '' : (r.data.error || t('err.generic'));
+      $('user-msg').textContent = r.ok ? '' : (r.data.reason || errText(r));
       if (r.ok) { $('user-form').reset(); loadUsers(false); }
+    });
+    $('password-form').addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const r = await api('POST', '/password', { current: $('pw-current').value, password: $('pw-new').value });
+      $('pw-current').value = ''; $('pw-new').value = '';
+      $('pw-msg').className = r.ok ? 'muted' : 'error';
+      $('pw-msg').textContent = r.ok ? t('pw.done') : (r.data.reason || errText(r));
     });
     const me = await api('GET', '/me');
     if (me.ok) start(me.data); else showLogin();

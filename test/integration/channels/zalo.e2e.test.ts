@@ -34,9 +34,9 @@ beforeAll(async () => {
 afterAll(async () => { await svc.close(); svc.cleanup(); await fake.close(); logs.stop(); });
 
 let seq = 0;
-const event = (user: string, text: string, name = 'user_send_text', msgId = `msg-${++seq}-${Date.now()}`) => JSON.stringify({
+const event = (user: string, text: string, name = 'user_send_text', msgId = `msg-${++seq}-${Date.now()}`, at = Date.now()) => JSON.stringify({
   app_id: APP_ID, user_id_by_app: '1', event_name: name, sender: { id: user }, recipient: { id: OA_ID },
-  message: { msg_id: msgId, text }, timestamp: String(Date.now()),
+  message: { msg_id: msgId, text }, timestamp: String(at),
 });
 const post = (raw: string, sig: string | null = 'auto') => {
   const ts = (/"timestamp":"(\d+)"/.exec(raw) ?? [])[1] ?? '';
@@ -136,6 +136,30 @@ describe('Zalo OA webhook, end to end', () => {
     expect(await InboxModel.countDocuments({ channel: 'zalo', updateId: (/"msg_id":"([^"]+)"/.exec(raw) ?? [])[1] })).toBe(0);
     expect(await InboxSeenModel.countDocuments({ _id: inboxKey('zalo', (/"msg_id":"([^"]+)"/.exec(raw) ?? [])[1]!) })).toBe(0);
     expect(fake.sent(user)).toHaveLength(0);
+  });
+
+  it('answers a signed event older than ZALO_EVENT_MAX_AGE_MINUTES 200 but does not process it, and counts it', async () => {
+    const staleCount = async () => {
+      const text = await (await fetch(`${svc.url}/metrics`)).text();
+      return Number((/^gbv_stale_updates_total\{channel="zalo"\} (\d+)/m.exec(text) ?? [])[1] ?? 0);
+    };
+    const before = await staleCount();
+    const user = 'zuser-1000000000000000006';
+    const minute = 60_000;
+    // A replay after the seen log was purged (3 days), and one just past the 60-minute default window.
+    for (const age of [3 * 24 * 60 * minute + minute, 61 * minute]) {
+      const raw = event(user, 'cứu em với, chồng em đang cầm dao', 'user_send_text', `msg-stale-${age}`, Date.now() - age);
+      const r = await post(raw);
+      expect(r.status).toBe(200);
+      expect(await r.json()).toMatchObject({ ok: true, ignored: 'stale event' });
+      expect(await InboxSeenModel.countDocuments({ _id: inboxKey('zalo', `msg-stale-${age}`) })).toBe(0);
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(fake.sent(user)).toHaveLength(0);
+    expect(await staleCount()).toBe(before + 2);
+    // Within the window (Zalo redelivering after a few minutes), the event is processed.
+    expect((await post(event(user, 'xin chào', 'user_send_text', 'msg-late-ok', Date.now() - 50 * minute))).status).toBe(200);
+    await person(user).expectOption(/Quyền của tôi/);
   });
 
   it('answers malformed bodies 4xx and stays ready', async () => {

@@ -3,6 +3,7 @@
  * bad and locked out; CSRF; every route refused without a session (fail closed); roles.
  */
 import request from 'supertest';
+import { typedNameHash } from '../../../src/console';
 import { AuditModel, SessionModel, UserModel } from '../../../src/console/store';
 import { captureLogs } from '../../support/logs';
 import { ConsoleService, login, makeUser, post, startConsoleService } from './harness';
@@ -48,7 +49,7 @@ describe('log-in', () => {
     const slowed = await request(cs.url).post('/console/api/login').send({ username: 'minh', password: PASSWORD });
     expect(slowed.status).toBe(401);
     expect(Number(slowed.headers['retry-after'])).toBeGreaterThan(60); // 12 failures: minutes, not seconds
-    expect(await AuditModel.countDocuments({ action: 'login_locked' })).toBeGreaterThan(0);
+    expect(await AuditModel.countDocuments({ action: 'login_locked', target: typedNameHash(cs.svc.config.pseudonymKey, 'minh') })).toBeGreaterThan(0);
     const users = (await (await login(cs.url, 'root')).agent.get('/console/api/users')).body.users as { username: string; locked: boolean }[];
     expect(users.find((u) => u.username === 'minh')!.locked).toBe(true);
     // A manager cannot lift it; an admin can.

@@ -108,7 +108,9 @@ describe('web chat routes', () => {
 
   it('sets the Secure flag in production', async () => {
     const prod = testConfig(tmp.dir, {
-      NODE_ENV: 'production', PSEUDONYM_KEY: 'p'.repeat(40), SESSION_SECRET: 's'.repeat(40), DATA_KEY: 'ab'.repeat(32),
+      // Random values: production refuses weak ones (see test/unit/foundation/config.test.ts).
+      NODE_ENV: 'production', PSEUDONYM_KEY: '767bc21d42ac1608fc9ae6ba5a569d44dbe5c6ae13310d34ca47d16e2a4922da',
+      SESSION_SECRET: 'cdoXQReo_B-wZ3uONRKRfh3Fn78amziBY7AKx69mtUg', DATA_KEY: 'xXkMtTINakesPSwayGAH44KVtNfi1gNtp3sWFMoAihw=',
     });
     const wc = createWebchat(prod, { cipher: new FieldCipher(prod.dataKeys), receive: async () => ({ status: 'accepted' }) });
     const app = buildApp({ mounts: [{ path: '/chat', router: wc.router }] });

@@ -4,7 +4,7 @@
  */
 import type { Request } from 'express';
 import {
-  classifyTransportError, classifyZaloError, parseZaloBody, renderZalo, splitZaloText, verifyZalo, ZaloSignatureVariant,
+  classifyTransportError, classifyZaloError, parseZaloBody, renderZalo, splitZaloText, verifyZalo, ZALO_STALE_EVENT, ZaloSignatureVariant,
 } from '../../../src/channels/zalo';
 import type { Inbound, ParseResult } from '../../../src/channels/types';
 import { signZalo } from '../../fakes/fakeZalo';
@@ -84,6 +84,29 @@ describe('parseZaloBody', () => {
     expect(r.kind).toBe(kind);
     if (r.kind === 'updates' && want) expect(r.updates[0]).toMatchObject(want);
     if (r.kind === 'invalid' && errors) expect(r.errors.join('; ')).toMatch(errors);
+  });
+});
+
+describe('parseZaloBody: freshness window', () => {
+  const at = 1699003881354;
+  const hour = 60 * 60_000;
+  const body = (timestamp?: string) => Buffer.from(JSON.stringify(event('user_send_text', { timestamp })));
+  it.each([
+    { label: 'an event just inside the window', now: at + hour - 1000, kind: 'updates' },
+    { label: 'an event older than the window (a replay after the seen log was purged)', now: at + hour + 1000, kind: 'ignored' },
+    { label: 'an event three days old', now: at + 3 * 24 * hour, kind: 'ignored' },
+  ])('$label → $kind', ({ now, kind }) => {
+    const r = parseZaloBody(body(String(at)), new Date(now), hour);
+    expect(r.kind).toBe(kind);
+    if (r.kind === 'ignored') expect(r.reason).toBe(ZALO_STALE_EVENT);
+  });
+  it('refuses a user event without a usable timestamp when a window is set', () => {
+    expect(parseZaloBody(body(undefined), new Date(at), hour)).toEqual({ kind: 'ignored', reason: ZALO_STALE_EVENT });
+    expect(parseZaloBody(body('yesterday'), new Date(at), hour)).toEqual({ kind: 'ignored', reason: ZALO_STALE_EVENT });
+  });
+  it('still answers a malformed event as invalid (400), not as stale', () => {
+    const r = parseZaloBody(Buffer.from(JSON.stringify(event('user_send_text', { sender: undefined }))), new Date(at + 9 * hour), hour);
+    expect(r.kind).toBe('invalid');
   });
 });
 
