@@ -5,4 +5,6 @@ export { createConversationControl } from './control';
 export { makeWebhookRouter, receiveOrFallback, WEBHOOK_BODY_LIMIT } from './ingest';
 export type { Ingest } from './ingest';
 export { DELETE_CHAT_PAYLOAD } from './system';
+export { createEraseSink } from './erase';
+export type { Eraser } from './erase';
 export type { ConversationControl, ConversationStatus, ConversationView, EventContext, EventSink } from './types';
