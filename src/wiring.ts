@@ -8,7 +8,7 @@ import { buildAdapters } from './channels';
 import type { ChannelAdapter } from './channels/types';
 import { CaseService, createCases, unlinkCasesByPid } from './cases';
 import { Config } from './config';
-import { createConsole, purgeExpiredSessions } from './console';
+import { createConsole, forgetPidInAudit, purgeExpiredSessions } from './console';
 import { ConversationPipeline, createConversationControl, createEraseSink, Ingest, makeWebhookRouter } from './conversations';
 import type { ConversationControl, EventSink } from './conversations';
 import { REPO_ROOT } from './db/devdb';
@@ -50,7 +50,7 @@ export async function wireAreas(config: Config): Promise<Wired> {
   const handoff = createHandoff(config, { conversations: control, cases, cipher, flows });
   // Cases first: the handoff's recordHandoff calls then find the episode already open.
   // Erase last: the handoff sink has ended an open case (as an exit) and cases recorded it.
-  const erase = createEraseSink({ handoff: eraseHandoffByPid, cases: unlinkCasesByPid, outbox: eraseDeliveredByPid });
+  const erase = createEraseSink({ handoff: eraseHandoffByPid, cases: unlinkCasesByPid, outbox: eraseDeliveredByPid, audit: forgetPidInAudit });
   const sinks: EventSink[] = [cases, handoff.sink, erase];
   const pipeline = new ConversationPipeline({ flows, engineConfig, pseudonymKey: config.pseudonymKey, cipher, outbox, sinks, line: handoff.line });
   outbox.onDelivery((e) => handoff.onDelivery(e));

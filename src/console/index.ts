@@ -18,6 +18,7 @@ export { publicRoute, requireRole, SafeRouter } from './guard';
 export type { Guard, RouteInfo, SessionUser } from './guard';
 export { addUser, setDisabled, listUsers, verifyLogin, MIN_PASSWORD, ROLES } from './users';
 export { audit, listAudit } from './audit';
+export { forgetPidInAudit } from './store';
 export { purgeExpiredSessions } from './sessionStore';
 export { SESSION_COOKIE } from './auth';
 

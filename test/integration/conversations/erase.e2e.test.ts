@@ -12,6 +12,8 @@ import { ChatMessageModel, ConversationModel } from '../../../src/conversations/
 import { CaseNoteModel, FlagModel, FollowUpModel, HandoffCaseModel, HandoffMessageModel } from '../../../src/handoff/store';
 import { metrics } from '../../../src/observability/metrics';
 import { DeliveredModel } from '../../../src/outbox/store';
+import { SessionKeys } from '../../../src/channels/webchat/session';
+import { ResumeCodeModel, WebchatMessageModel } from '../../../src/channels/webchat/store';
 import { pseudonymousId } from '../../../src/shared/crypto';
 import { FakeTelegram, startFakeTelegram } from '../../fakes/fakeTelegram';
 import { FakeZalo, signZalo, startFakeZalo } from '../../fakes/fakeZalo';
@@ -154,7 +156,7 @@ async function eraseAndCheck(p: Person): Promise<void> {
   expect(await HandoffCaseModel.countDocuments({ pid })).toBe(1);
   await p.pick('erase_yes', 'erase.opt.yes');
   await replied(p, /^Đã xong\. Dữ liệu của bạn đã được xoá\./, seen);
-  await until('conversation erased', async () => (await ConversationModel.countDocuments({ _id: pid })) === 0).catch((e) => { console.log(logs.lines.filter((l) => /error|warn|erase/i.test(l)).slice(-15).join('\n')); throw e; });
+  await until('conversation erased', async () => (await ConversationModel.countDocuments({ _id: pid })) === 0);
   await new Promise((r) => setTimeout(r, 800)); // let the outbox settle the confirmation (it must record nothing)
 
   expect(await ConversationModel.countDocuments({ _id: pid })).toBe(0);
@@ -205,6 +207,9 @@ describe('erase my data, end to end', () => {
     expect((await p.client!.post('/exit', {})).status).toBeLessThan(400);
     await new Promise((r) => setTimeout(r, 1000));
     expect(await ConversationModel.countDocuments({ _id: pid })).toBe(0);
+    const sidHash = new SessionKeys(ws.svc.config.sessionSecret).sidHash(p.userId);
+    expect(await WebchatMessageModel.countDocuments({ sidHash })).toBe(0);
+    expect(await ResumeCodeModel.countDocuments({ sidHash })).toBe(0);
     const again = await webchatPerson();
     await again.say('xin chào');
     await replied(again, /^Xin chào, mình là An/);
