@@ -51,6 +51,9 @@ const EnvSchema = z.object({
   HANDOFF_WAIT_LIMIT_MINUTES: int(10),
   HANDOFF_IDLE_MINUTES: int(30),
   CASE_NOTE_RETENTION_DAYS: int(90),
+  FOLLOWUP_DAYS: int(3),
+  WEBCHAT_REPLY_MAX_AGE_MINUTES: int(15),
+  WEBCHAT_SESSION_IDLE_DAYS: int(7),
   SESSION_IDLE_MINUTES: int(30),
   OUTBOX_MAX_ATTEMPTS: int(8),
   TELEGRAM_MAX_PER_SECOND: int(28),
@@ -90,6 +93,12 @@ export interface Config {
   handoffWaitLimitMs: number;
   handoffIdleMs: number;
   caseNoteRetentionDays: number;
+  /** Days a safe-time follow-up stays open (and a web chat return code is valid). */
+  followUpDays: number;
+  /** Web chat: a stored reply is deleted after this long even if the browser never acknowledged it. */
+  webchatReplyMaxAgeMs: number;
+  /** Web chat: session counter rows (and exit tombstones) idle this long are deleted. */
+  webchatSessionIdleMs: number;
   sessionIdleMs: number;
   outboxMaxAttempts: number;
   /** Telegram allows about 30 messages/s per bot; the benchmark lifts our limit to measure the pipeline. */
@@ -162,7 +171,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: e.CONVERSATION_RETENTION_DAYS, episodeQuietDays: e.EPISODE_QUIET_DAYS,
     reportMinCell: e.REPORT_MIN_CELL, caseloadLimit: e.CASELOAD_LIMIT,
     handoffWaitLimitMs: e.HANDOFF_WAIT_LIMIT_MINUTES * 60_000, handoffIdleMs: e.HANDOFF_IDLE_MINUTES * 60_000,
-    caseNoteRetentionDays: e.CASE_NOTE_RETENTION_DAYS, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    caseNoteRetentionDays: e.CASE_NOTE_RETENTION_DAYS, followUpDays: e.FOLLOWUP_DAYS,
+    webchatReplyMaxAgeMs: e.WEBCHAT_REPLY_MAX_AGE_MINUTES * 60_000, webchatSessionIdleMs: e.WEBCHAT_SESSION_IDLE_DAYS * 86_400_000, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, telegramMaxPerSecond: e.TELEGRAM_MAX_PER_SECOND, jobsEnabled: e.JOBS_ENABLED === 'true', disabledChannels: disabled,
   };
 }

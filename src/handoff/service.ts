@@ -20,7 +20,7 @@ import { CaseNoteModel, FlagModel, FollowUpModel, HandoffCaseDoc, HandoffCaseMod
 import type { HandoffConfig, HandoffDeps } from './types';
 
 const DANGER_MEMORY_MS = 24 * 3_600_000;
-const FOLLOWUP_DAYS = 3;
+const FOLLOWUP_DAYS_DEFAULT = 3;
 
 /** The handoff service as the lead wires it and the console uses it. */
 export interface HandoffService extends HandoffActions {
@@ -49,6 +49,7 @@ const QUEUE_ANSWERS: ReadonlySet<string> = new Set(['role', 'ageGroup', 'provinc
 /** Build the handoff service. */
 export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffService {
   const core = new Core(cfg, deps);
+  const FOLLOWUP_DAYS = cfg.followUpDays ?? FOLLOWUP_DAYS_DEFAULT;
   const actions = createActions(core);
   core.line.start();
 

@@ -79,7 +79,7 @@ export function createWebchat(cfg: Config, deps: WebchatDeps, opts: WebchatOptio
     if (sweeping) return;
     sweeping = true;
     lastSweep = Date.now();
-    void sweep(REPLY_MAX_AGE_MS, SESSION_MAX_IDLE_MS)
+    void sweep(cfg.webchatReplyMaxAgeMs ?? REPLY_MAX_AGE_MS, cfg.webchatSessionIdleMs ?? SESSION_MAX_IDLE_MS)
       .catch((err) => log.warn('webchat retention sweep failed', { err: (err as Error).message }))
       .finally(() => { sweeping = false; });
   };
