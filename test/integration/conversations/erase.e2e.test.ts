@@ -12,6 +12,8 @@ import { ChatMessageModel, ConversationModel } from '../../../src/conversations/
 import { CaseNoteModel, FlagModel, FollowUpModel, HandoffCaseModel, HandoffMessageModel } from '../../../src/handoff/store';
 import { metrics } from '../../../src/observability/metrics';
 import { DeliveredModel } from '../../../src/outbox/store';
+import { foldRollup } from '../../../src/reports/rollup/fold';
+import { readCells, readCounted } from '../../../src/reports/rollup/store';
 import { SessionKeys } from '../../../src/channels/webchat/session';
 import { ResumeCodeModel, WebchatMessageModel } from '../../../src/channels/webchat/store';
 import { pseudonymousId } from '../../../src/shared/crypto';
@@ -140,12 +142,29 @@ async function withOpenCase(p: Person, pid: string): Promise<void> {
   await FollowUpModel.create({ fid: `f-${randomUUID()}`, pid, channel: p.channel, lang: 'vi', window: 'morning', status: 'open', createdAt: now, claimedBy: null, danger: false, updatedAt: now });
 }
 
+/** Report totals of some months after the rollup folder has caught up: cell id → counter → n. */
+async function reportTotals(months: string[]): Promise<Record<string, Record<string, number>>> {
+  await until('rollup drained', async () => (await foldRollup()).drained);
+  const out: Record<string, Record<string, number>> = {};
+  // The erase ends a live chat as the person leaving, so one case's outcome moves (none →
+  // abandoned) and it counts as abandoned: compare the outcomes by their sum per cell.
+  const moved = (k: string) => k.startsWith('outcome:') || k === 'abandoned';
+  for (const c of await readCells(months)) {
+    const n = Object.entries(c.n).filter(([k, v]) => v !== 0 && k !== 'abandoned');
+    out[c._id] = Object.fromEntries([...n.filter(([k]) => !moved(k)), ['outcome:*', n.filter(([k]) => moved(k)).reduce((a, [, v]) => a + v, 0)]].sort());
+  }
+  return out;
+}
+
 async function eraseAndCheck(p: Person): Promise<void> {
   const pid = pidOf(p);
   await withOpenCase(p, pid);
   const casesOfPid = await CaseModel.countDocuments({ pid });
   expect(casesOfPid).toBeGreaterThan(0);
   const casesBefore = await CaseModel.countDocuments({});
+  const months = [...new Set((await CaseModel.find({ pid }).lean()).map((c) => String(c.month)))];
+  const oldIds = (await CaseModel.find({ pid }, { _id: 1 }).lean()).map((c) => String(c._id));
+  const totalsBefore = await reportTotals(months);
   const erasedBefore = (await metrics.erasures.get()).values.find((v) => v.labels.channel === p.channel)?.value ?? 0;
 
   const seen = p.texts().length;
@@ -171,6 +190,9 @@ async function eraseAndCheck(p: Person): Promise<void> {
   expect(await CaseModel.countDocuments({ pid })).toBe(0);
   expect(await CaseModel.countDocuments({ _id: { $regex: `^${pid}:` } })).toBe(0);
   expect(await CaseModel.countDocuments({})).toBe(casesBefore);
+  // The report rollup re-counts them: the same totals, and nothing counted under the old ids.
+  expect(await reportTotals(months)).toEqual(totalsBefore);
+  for (const id of oldIds) expect(await readCounted(id)).toBeNull();
   // Audited without identifiers.
   expect((await metrics.erasures.get()).values.find((v) => v.labels.channel === p.channel)?.value).toBe(erasedBefore + 1);
   logs.assertAbsent(pid, p.userId, 'Hà Nội', 'cảm ơn chị');
