@@ -6,18 +6,18 @@
 import type { Mount } from './app';
 import { buildAdapters } from './channels';
 import type { ChannelAdapter } from './channels/types';
-import { CaseService, createCases } from './cases';
+import { CaseService, createCases, unlinkCasesByPid } from './cases';
 import { Config } from './config';
-import { createConsole, purgeExpiredSessions, purgeLoginFailures } from './console';
-import { ConversationPipeline, createConversationControl, EmergencyMemory, Ingest, makeWebhookRouter } from './conversations';
+import { createConsole, forgetPidInAudit, purgeExpiredSessions, purgeLoginFailures } from './console';
+import { ConversationPipeline, createConversationControl, createEraseSink, EmergencyMemory, Ingest, makeWebhookRouter } from './conversations';
 import type { ConversationControl, EventSink } from './conversations';
 import { REPO_ROOT } from './db/devdb';
 import type { EngineConfig, FlowSet } from './engine';
 import { loadFlowSet } from './flowset';
-import { createHandoff, HandoffService } from './handoff';
+import { createHandoff, eraseHandoffByPid, HandoffService } from './handoff';
 import { createJobs, Jobs, rollupFoldJob } from './jobs';
 import { log } from './observability/log';
-import { LIMITS, Outbox, OutboxWorker } from './outbox';
+import { eraseDeliveredByPid, LIMITS, Outbox, OutboxWorker } from './outbox';
 import { FieldCipher } from './shared/crypto';
 
 /** What the areas give the server (and tests, which reach the services through it). */
@@ -49,7 +49,9 @@ export async function wireAreas(config: Config): Promise<Wired> {
   const cases = createCases(config);
   const handoff = createHandoff(config, { conversations: control, cases, cipher, flows });
   // Cases first: the handoff's recordHandoff calls then find the episode already open.
-  const sinks: EventSink[] = [cases, handoff.sink];
+  // Erase last: the handoff sink has ended an open case (as an exit) and cases recorded it.
+  const erase = createEraseSink({ handoff: eraseHandoffByPid, cases: unlinkCasesByPid, outbox: eraseDeliveredByPid, audit: forgetPidInAudit });
+  const sinks: EventSink[] = [cases, handoff.sink, erase];
   const pipeline = new ConversationPipeline({ flows, engineConfig, pseudonymKey: config.pseudonymKey, cipher, outbox, sinks, line: handoff.line });
   outbox.onDelivery((e) => handoff.onDelivery(e));
   const ingest: Ingest = { pipeline, flows, engineConfig, emergencies: new EmergencyMemory() };

@@ -12,6 +12,7 @@ export type { Disposition, Outcome, Role } from './classify';
 export {
   aggregateCases, allCases, caseKeyOf, explainCases, forgetChange, insertCaseHeads, insertCases, pendingChanges,
 } from './store';
+export { unlinkByPid as unlinkCasesByPid } from './store';
 export type { CaseChangeDoc, CaseDoc, CaseHeadDoc } from './store';
 export { readCasesSettled } from './settled';
 export { addMonths, monthOf } from './time';

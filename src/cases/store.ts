@@ -9,7 +9,7 @@
  * (`_id` = pid), and every case write first inserts a change marker into `case_changes`
  * (insert-only, small), which the reports' rollup folder consumes (docs/reports.md).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { mongo } from 'mongoose';
 import { defineModel, Schema } from '../db/model';
 
@@ -241,4 +241,30 @@ export async function explainCases(pipeline: Record<string, unknown>[]): Promise
   } catch {
     return null;
   }
+}
+
+/**
+ * Erase on request (Law 91/2025/QH15): the pid's case records stay counted in reports but
+ * link to nobody. Each case moves to a fresh random pseudonym (its `_id` holds the pid, so
+ * the row is re-inserted, not updated, with a new caseId too), one per case so the episodes
+ * no longer link to each other either; change markers for the old and the new `_id` let the rollup folder drop the
+ * old contribution and count the new one. Call under the pid's lock. Returns how many moved.
+ */
+export async function unlinkByPid(pid: string): Promise<number> {
+  const head = await CaseHeadModel.findOne({ _id: pid }).lean<CaseHeadDoc>();
+  let moved = 0;
+  for (let seq = 0; head && seq <= head.seq; seq++) {
+    const oldId = caseKeyOf(pid, seq);
+    const old = await CaseModel.findOne({ _id: oldId }).lean<CaseDoc>();
+    if (!old) continue;
+    const anon = randomBytes(32).toString('hex');
+    const newId = caseKeyOf(anon, seq);
+    await raw<CaseChangeDoc>(CaseChangeModel).insertOne({ _id: randomUUID(), c: newId, p: anon, at: new Date() });
+    await raw<CaseDoc>(CaseModel).insertOne({ ...old, _id: newId, pid: anon, caseId: randomUUID() });
+    await raw<CaseChangeDoc>(CaseChangeModel).insertOne({ _id: randomUUID(), c: oldId, p: pid, at: new Date() });
+    await CaseModel.deleteOne({ _id: oldId });
+    moved++;
+  }
+  await CaseHeadModel.deleteOne({ _id: pid });
+  return moved;
 }

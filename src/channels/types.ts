@@ -43,6 +43,8 @@ export interface Outbound {
   deleteMessageIds?: string[];
   /** The person used an exit: the web chat page leaves at once (cookie, page and state gone). */
   endsSession?: boolean;
+  /** The person erased their data: keep no trace of this delivery (no message id, no delivery mark). */
+  forget?: boolean;
   /**
    * A follow-up was promised: a channel that forgets the person when the page closes (web
    * chat) keeps the conversation reachable with this one-time code until `until`. The text

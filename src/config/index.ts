@@ -60,6 +60,9 @@ const EnvSchema = z.object({
   HANDOFF_IDLE_MINUTES: int(30),
   CASE_NOTE_RETENTION_DAYS: int(90),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+  FOLLOWUP_DAYS: int(3),
+  WEBCHAT_REPLY_MAX_AGE_MINUTES: int(15),
+  WEBCHAT_SESSION_IDLE_DAYS: int(7),
   SESSION_IDLE_MINUTES: int(30),
   OUTBOX_MAX_ATTEMPTS: int(8),
   TELEGRAM_MAX_PER_SECOND: int(28),
@@ -131,6 +134,12 @@ export interface Config {
   caseNoteRetentionDays: number;
   /** Days audit log entries are kept (staff actions, failed log-ins). */
   auditRetentionDays: number;
+  /** Days a safe-time follow-up stays open (and a web chat return code is valid). */
+  followUpDays: number;
+  /** Web chat: a stored reply is deleted after this long even if the browser never acknowledged it. */
+  webchatReplyMaxAgeMs: number;
+  /** Web chat: session counter rows (and exit tombstones) idle this long are deleted. */
+  webchatSessionIdleMs: number;
   sessionIdleMs: number;
   outboxMaxAttempts: number;
   /** Telegram allows about 30 messages/s per bot; the benchmark lifts our limit to measure the pipeline. */
@@ -229,7 +238,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: e.CONVERSATION_RETENTION_DAYS, episodeQuietDays: e.EPISODE_QUIET_DAYS,
     reportMinCell: e.REPORT_MIN_CELL, caseloadLimit: e.CASELOAD_LIMIT,
     handoffWaitLimitMs: e.HANDOFF_WAIT_LIMIT_MINUTES * 60_000, handoffIdleMs: e.HANDOFF_IDLE_MINUTES * 60_000,
-    caseNoteRetentionDays: e.CASE_NOTE_RETENTION_DAYS, auditRetentionDays: e.AUDIT_RETENTION_DAYS, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    caseNoteRetentionDays: e.CASE_NOTE_RETENTION_DAYS, auditRetentionDays: e.AUDIT_RETENTION_DAYS, followUpDays: e.FOLLOWUP_DAYS,
+    webchatReplyMaxAgeMs: e.WEBCHAT_REPLY_MAX_AGE_MINUTES * 60_000, webchatSessionIdleMs: e.WEBCHAT_SESSION_IDLE_DAYS * 86_400_000, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, telegramMaxPerSecond: e.TELEGRAM_MAX_PER_SECOND, jobsEnabled: e.JOBS_ENABLED === 'true', metricsToken: e.METRICS_TOKEN, disabledChannels: disabled,
   };
 }

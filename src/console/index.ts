@@ -19,6 +19,7 @@ export type { Guard, RouteInfo, SessionUser } from './guard';
 export { addUser, canManage, changePassword, setDisabled, listUsers, unlockUser, verifyLogin, MIN_PASSWORD, ROLES } from './users';
 export type { Actor } from './users';
 export { addressPrefix, audit, listAudit, typedNameHash } from './audit';
+export { forgetPidInAudit } from './store';
 export { purgeExpiredSessions } from './sessionStore';
 export { purgeLoginFailures } from './loginThrottle';
 export { SESSION_COOKIE } from './auth';

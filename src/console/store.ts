@@ -70,3 +70,11 @@ const sessionSchema = new Schema<SessionDoc>({
 }, { versionKey: false });
 
 export const SessionModel = defineModel<SessionDoc>('Session', 'sessions', sessionSchema);
+
+/**
+ * Erase on request: audit rows keep who did what, but no longer name the person's pid
+ * (a counsellor's "block" names it as its target).
+ */
+export async function forgetPidInAudit(pid: string): Promise<number> {
+  return (await AuditModel.updateMany({ target: pid }, { $set: { target: null } })).modifiedCount ?? 0;
+}

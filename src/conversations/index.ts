@@ -6,4 +6,6 @@ export { makeWebhookRouter, receiveOrFallback, WEBHOOK_BODY_LIMIT } from './inge
 export { EMERGENCY_REPEAT_MS, EmergencyMemory } from './emergencyMemory';
 export type { Ingest } from './ingest';
 export { DELETE_CHAT_PAYLOAD } from './system';
+export { createEraseSink } from './erase';
+export type { Eraser } from './erase';
 export type { ConversationControl, ConversationStatus, ConversationView, EventContext, EventSink } from './types';

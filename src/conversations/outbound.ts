@@ -8,5 +8,6 @@ export function toOutbound(reply: Reply & { deleteMessageIds?: string[] }): Outb
   if (reply.options?.length) out.options = reply.options.map((o) => ({ label: o.label, payload: o.payload }));
   if (reply.deleteMessageIds?.length) out.deleteMessageIds = reply.deleteMessageIds;
   if (reply.exit) out.endsSession = true;
+  if (reply.forget) out.forget = true;
   return out;
 }

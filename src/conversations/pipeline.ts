@@ -220,6 +220,9 @@ export class ConversationPipeline {
   }
 
   private async processOne(pid: string, inbound: Inbound): Promise<void> {
+    // The web chat page's own quick exit (it follows an erase too): with no conversation there
+    // is nothing to clear, and creating one would bring back the address just erased.
+    if (inbound.channel === 'webchat' && inbound.payload === 'exit' && !(await ConversationModel.exists({ _id: pid }))) return;
     let conv = await this.load(pid, inbound);
     // Pending of an update not in the seen log: a previous run died between saving and
     // moving on. Its replies may already have been delivered (and deleted from the outbox):

@@ -132,3 +132,12 @@ const chatMessageSchema = new Schema<ChatMessageDoc>({
   at: { type: Date, required: true },
 }, { versionKey: false });
 export const ChatMessageModel = defineModel<ChatMessageDoc>('ChatMessage', 'chat_message_ids', chatMessageSchema);
+
+/**
+ * Erase on request (Law 91/2025/QH15): the conversation (state, sealed channel address) and
+ * the Telegram message ids of a pid. The next message from the person starts afresh.
+ */
+export async function eraseByPid(pid: string): Promise<number> {
+  const [conv, ids] = await Promise.all([ConversationModel.deleteOne({ _id: pid }), ChatMessageModel.deleteMany({ pid })]);
+  return (conv.deletedCount ?? 0) + (ids.deletedCount ?? 0);
+}

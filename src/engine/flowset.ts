@@ -51,6 +51,8 @@ export const NODES = {
   services: 'find_help.services',
   /** Did this help? (the caller enters it when a counsellor closes a case). */
   feedback: 'feedback.start',
+  /** "Erase my data": what is erased, that it cannot be undone; Yes / No. */
+  eraseConfirm: 'erase.start',
   /** Out-of-hours safe contact time question (the caller enters it). */
   safeTime: 'counsellor.safe_time',
 } as const;
@@ -62,7 +64,7 @@ export const REFERENCE_LANG = 'vi';
 export const ENGINE_TEXT_KEYS = [
   'emergency', 'emergency.hotline', 'emergency.child', 'emergency.other', 'emergency.selfharm',
   'nlu.clarify', 'nlu.not_understood', 'nlu.child_111', 'topic.counsellor',
-  'exit.telegram', 'exit.zalo', 'exit.webchat',
+  'exit.telegram', 'exit.zalo', 'exit.webchat', 'erase.done',
   'cmd.reprompt', 'cmd.help', 'cmd.media', 'cmd.media_counsellor', 'cmd.restart',
   'cmd.language_changed', 'cmd.handoff_cancelled', 'cmd.loop_error',
   'opt.main_menu', 'opt.back', 'opt.prev_page', 'opt.skip', 'opt.more', 'opt.cancel', 'lang.name',
@@ -72,4 +74,4 @@ export const ENGINE_TEXT_KEYS = [
 ] as const;
 
 /** Payloads that act as global commands when they arrive as a button tap. */
-export const COMMAND_PAYLOADS = ['menu', 'back', 'exit', 'lang', 'help', 'cancel'] as const;
+export const COMMAND_PAYLOADS = ['menu', 'back', 'exit', 'lang', 'help', 'cancel', 'erase'] as const;

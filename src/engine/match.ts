@@ -10,7 +10,9 @@ import type { ReplyOption } from './types';
 /** Global commands. */
 export type Command =
   | { cmd: 'menu' } | { cmd: 'back' } | { cmd: 'exit' } | { cmd: 'help' } | { cmd: 'cancel' }
-  | { cmd: 'lang'; lang?: string };
+  | { cmd: 'lang'; lang?: string }
+  /** Erase my data (Personal Data Protection Law 91/2025): asks for confirmation first. */
+  | { cmd: 'erase' };
 
 /** Folded forms of each command, vi + en; whole-message matches only, so sentences never trigger them. */
 const COMMANDS: Array<[string[], Command]> = [
@@ -18,6 +20,7 @@ const COMMANDS: Array<[string[], Command]> = [
   [['back', 'quay lai', 'tro lai', '/back', 'go back'], { cmd: 'back' }],
   [['thoat', 'exit', '/stop', '/exit', 'quit', 'thoat ra'], { cmd: 'exit' }],
   [['help', '/help', 'tro giup', 'huong dan', 'giup do'], { cmd: 'help' }],
+  [['xoa du lieu cua toi', 'xoa du lieu', 'xoa het du lieu', 'delete my data', 'erase my data', '/erase', '/delete'], { cmd: 'erase' }],
   [['huy', 'cancel', '/cancel', 'huy bo'], { cmd: 'cancel' }],
   [['/lang', 'language', 'ngon ngu', '/language', 'doi ngon ngu'], { cmd: 'lang' }],
   [['english', 'tieng anh', '/en'], { cmd: 'lang', lang: 'en' }],
@@ -32,10 +35,10 @@ export function matchCommand(input: string): Command | null {
   return null;
 }
 
-/** A payload that is a global command button ("menu", "exit", "lang:en" …), else null. */
+/** A payload that is a global command button ("menu", "exit", "erase", "lang:en" …), else null. */
 export function commandFromPayload(payload: string): Command | null {
   if (payload.startsWith('lang:')) return { cmd: 'lang', lang: payload.slice(5) };
-  if (['menu', 'back', 'exit', 'help', 'cancel'].includes(payload)) return { cmd: payload } as Command;
+  if (['menu', 'back', 'exit', 'help', 'cancel', 'erase'].includes(payload)) return { cmd: payload } as Command;
   if (payload === 'lang') return { cmd: 'lang' };
   return null;
 }

@@ -70,6 +70,18 @@ export function doExit(ctx: Ctx): void {
 }
 
 /**
+ * The person confirmed "erase my data": the state starts over (as on first contact, the
+ * privacy notice comes again), the caller erases what is kept under the pid, and the reply
+ * ends the web chat session as an exit does.
+ */
+export function doErase(ctx: Ctx): void {
+  const s = ctx.state;
+  ctx.state = { lang: s.lang, node: null, vars: {}, stack: [], privacyShown: false, lastActivityAt: null, status: s.status };
+  ctx.events.push({ type: 'erase' });
+  ctx.replies.push({ key: 'erase.done', text: t(ctx, 'erase.done'), exit: true, forget: true });
+}
+
+/**
  * When no counsellor can take the chat now (out of hours, or nobody online), say so first,
  * with when the line opens, and return true: the caller then goes to the node's
  * `unavailable` alternatives instead of promising a counsellor.
@@ -130,6 +142,9 @@ export function goTo(ctx: Ctx, target: string, push = true): void {
         continue;
       case 'exit':
         doExit(ctx);
+        return;
+      case 'erase':
+        doErase(ctx);
         return;
       case 'line':
         id = lineDown(ctx) ? node.unavailable : node.next;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 /** Node types the engine knows. */
 export const NODE_TYPES = [
-  'message', 'menu', 'ask', 'handoff', 'wait', 'line', 'goto', 'end', 'exit',
+  'message', 'menu', 'ask', 'handoff', 'wait', 'line', 'goto', 'end', 'exit', 'erase',
   'services', 'legal', 'province_picker', 'language',
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];

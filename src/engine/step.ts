@@ -34,9 +34,11 @@ function privacy(ctx: Ctx): void {
   ctx.state.privacyShown = true;
 }
 
-/** Queued / with a counsellor: the bot steps aside, only exit, cancel (queued) and danger act. */
+/** Queued / with a counsellor: the bot steps aside, only exit, erase, cancel (queued) and danger act. */
 function counsellorStatus(ctx: Ctx, input: EngineInput, cmd: Command | null): void {
   if (cmd?.cmd === 'exit') return doExit(ctx);
+  if (cmd?.cmd === 'erase') return goTo(ctx, NODES.eraseConfirm);
+  if (answerErase(ctx, input)) return;
   if (ctx.state.status === 'queued' && cmd?.cmd === 'cancel') {
     ctx.events.push({ type: 'handoff_cancel' });
     ctx.replies.push({ key: 'cmd.handoff_cancelled', text: t(ctx, 'cmd.handoff_cancelled') });
@@ -69,6 +71,19 @@ function answerWhileWaiting(ctx: Ctx, input: EngineInput): boolean {
   return true;
 }
 
+/** At the erase confirmation (asked while queued or with a counsellor): a Yes/No answer is taken as one. */
+function answerErase(ctx: Ctx, input: EngineInput): boolean {
+  const node = ctx.state.node ? ctx.flows.nodes[ctx.state.node] : undefined;
+  if (node?.id !== NODES.eraseConfirm) return false;
+  const { options, alt } = optionsOf(ctx, node);
+  const picked = input.kind === 'choice' ? options.some((o) => o.payload === input.payload) : matchOption(options, input.text ?? '', alt) >= 0;
+  if (picked) handleAtNode(ctx, input);
+  // Anything else is a message for the counsellor, and the question is dropped: a "1" typed
+  // later in the chat must not erase anything.
+  else ctx.state.node = null;
+  return picked;
+}
+
 /** The text picks an option of the node the person is at, or is a global command. */
 function typedChoice(ctx: Ctx, typed: string): boolean {
   if (matchCommand(typed)) return true;
@@ -96,6 +111,8 @@ function runCommand(ctx: Ctx, cmd: Command, input: EngineInput): void {
     }
     case 'exit':
       return doExit(ctx);
+    case 'erase':
+      return goTo(ctx, NODES.eraseConfirm);
     case 'help':
       ctx.replies.push({ key: 'cmd.help', text: t(ctx, 'cmd.help') });
       return rerender(ctx);

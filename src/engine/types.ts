@@ -73,6 +73,8 @@ export interface Reply {
   emergency?: boolean;
   /** The person left (exit): a channel that can (web chat) ends the session and leaves no trace. */
   exit?: boolean;
+  /** The person's data was erased: the caller keeps no trace of this reply's delivery (no message id). */
+  forget?: boolean;
 }
 
 /** What happened, for case metadata and handoff. Never carries text except `relay`. */
@@ -91,6 +93,8 @@ export type EngineEvent =
   | { type: 'feedback'; value: 'helped' | 'not_helped' | 'skipped' }
   | { type: 'language'; lang: string }
   | { type: 'exit' }
+  /** The person confirmed "erase my data": the caller deletes everything kept under the pid, at once. */
+  | { type: 'erase' }
   | { type: 'error'; code: string }
   /** Free text understood and answered by its meaning (a topic page, a greeting). */
   | { type: 'understood'; intent: string }

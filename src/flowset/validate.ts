@@ -28,13 +28,13 @@ function neverFirstLine(key: string, labelKeys: Set<string>): boolean {
 
 const REQUIRED: Record<string, Array<'text' | 'next' | 'options' | 'entry' | 'unavailable'>> = {
   message: ['text', 'next'], menu: ['text', 'options'], ask: ['text'], handoff: ['text', 'unavailable'], wait: ['text'], line: ['next', 'unavailable'], goto: ['next'],
-  end: ['text'], exit: [], services: ['next'], legal: ['entry', 'next'], province_picker: ['text', 'next'], language: ['text', 'next'],
+  end: ['text'], exit: [], erase: [], services: ['next'], legal: ['entry', 'next'], province_picker: ['text', 'next'], language: ['text', 'next'],
 };
 
-/** Outgoing edges of a node; end, exit and a final handoff lead back to the menu by design. */
+/** Outgoing edges of a node; end, exit, erase and a final handoff lead back to the menu by design. */
 export function edges(n: CompiledNode): string[] {
   const out = [n.next, n.unavailable, ...(n.options ?? []).map((o) => o.next)].filter((x): x is string => !!x);
-  if (n.type === 'end' || n.type === 'exit' || n.type === 'wait' || (n.type === 'handoff' && !n.next)) out.push(NODES.mainMenu);
+  if (n.type === 'end' || n.type === 'exit' || n.type === 'erase' || n.type === 'wait' || (n.type === 'handoff' && !n.next)) out.push(NODES.mainMenu);
   return out;
 }
 

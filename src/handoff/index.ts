@@ -1,5 +1,6 @@
 /** The handoff area's public surface: the service, its pure helpers and its shapes. */
 export { createHandoff } from './service';
+export { eraseByPid as eraseHandoffByPid } from './store';
 export type { HandoffService } from './service';
 export type { HandoffActions, QueueView, CaseView, FollowUpView, Overview } from './actions';
 export type { LiveMessage } from './relay';

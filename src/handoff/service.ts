@@ -20,7 +20,7 @@ import { CaseNoteModel, FlagModel, FollowUpModel, HandoffCaseDoc, HandoffCaseMod
 import type { HandoffConfig, HandoffDeps } from './types';
 
 const DANGER_MEMORY_MS = 24 * 3_600_000;
-const FOLLOWUP_DAYS = 3;
+const FOLLOWUP_DAYS_DEFAULT = 3;
 
 /** The handoff service as the lead wires it and the console uses it. */
 export interface HandoffService extends HandoffActions {
@@ -42,13 +42,14 @@ export interface HandoffService extends HandoffActions {
 }
 
 /** Event types whose handling reads the person's open handoff case. */
-const CASE_EVENTS: ReadonlySet<string> = new Set(['danger', 'handoff_requested', 'handoff_cancel', 'exit', 'relay']);
+const CASE_EVENTS: ReadonlySet<string> = new Set(['danger', 'handoff_requested', 'handoff_cancel', 'exit', 'erase', 'relay']);
 /** Answers that may come while the person waits (after a one-tap request), kept on the queued case. */
 const QUEUE_ANSWERS: ReadonlySet<string> = new Set(['role', 'ageGroup', 'province']);
 
 /** Build the handoff service. */
 export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffService {
   const core = new Core(cfg, deps);
+  const FOLLOWUP_DAYS = cfg.followUpDays ?? FOLLOWUP_DAYS_DEFAULT;
   const actions = createActions(core);
   core.line.start();
 
@@ -125,7 +126,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
   async function remember(ec: EventContext, events: EngineEvent[]): Promise<void> {
     const danger = events.some((e) => e.type === 'danger');
     const topics = events.flatMap((e) => (e.type === 'topic' ? [e.topic] : []));
-    const exit = events.some((e) => e.type === 'exit');
+    const exit = events.some((e) => e.type === 'exit' || e.type === 'erase');
     if (!danger && topics.length === 0 && !exit) return;
     if (exit) { await FlagModel.deleteOne({ _id: ec.pid }); return; }
     const prev = await FlagModel.findOne({ _id: ec.pid }).lean();
@@ -160,7 +161,8 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
       for (const e of events) {
         if (e.type === 'handoff_requested' && !open) await request(ec, e.answers, events.some((x) => x.type === 'danger'));
         else if (e.type === 'handoff_cancel' && open?.status === 'queued') { await personEnds(open, 'cancel'); open = null; }
-        else if (e.type === 'exit' && open) { await personEnds(open, 'exit'); open = null; }
+        // Erase ends the case as an exit does; the erase sink then deletes what is left (eraseByPid).
+        else if ((e.type === 'exit' || e.type === 'erase') && open) { await personEnds(open, 'exit'); open = null; }
         else if (e.type === 'relay' && open && !open.personLeft) await core.relay.fromPerson(open.hid, ec.pid, open.counsellorId, e.text, new Date()); // arrival clocks of channels differ; ours decides inactivity
         else if (e.type === 'safe_time') await followUp(ec, e.value);
         else if (e.type === 'answer' && open?.status === 'queued' && QUEUE_ANSWERS.has(e.name)) await answerWhileQueued(open, e.name, e.value);

@@ -35,6 +35,8 @@ export interface HandoffConfig {
   handoffWaitLimitMs: number;
   handoffIdleMs: number;
   caseNoteRetentionDays: number;
+  /** Days a follow-up stays open and a web chat return code is valid (FOLLOWUP_DAYS, default 3). */
+  followUpDays?: number;
 }
 
 /** What createHandoff needs. */

@@ -63,3 +63,12 @@ export const OutboxModel = defineModel<OutboxDoc>('Outbox', 'outbox', outboxSche
 export interface DeliveredDoc { _id: string; at: Date }
 const deliveredSchema = new Schema<DeliveredDoc>({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
 export const DeliveredModel = defineModel<DeliveredDoc>('Delivered', 'outbox_delivered', deliveredSchema);
+
+/**
+ * Erase on request: the delivery marks of a pid's bot replies (their `_id` starts with the
+ * pid, see OutboxDoc.dedupeKey). Replies still to send stay: the erase confirmation is one.
+ */
+export async function eraseDeliveredByPid(pid: string): Promise<number> {
+  if (!/^[0-9a-f]+$/.test(pid)) return 0;
+  return (await DeliveredModel.deleteMany({ _id: { $regex: `^${pid}:` } })).deletedCount ?? 0;
+}

@@ -156,26 +156,29 @@ class ChannelLoop {
     ).lean<Row>();
     if (!claimed || !claimed.outboundSealed || row.status !== 'pending') return;
     let result: SendResult;
+    let forget = false;
     try {
       const outbound = JSON.parse(this.cipher.open(claimed.outboundSealed)) as Outbound;
+      forget = outbound.forget === true;
       const address = this.cipher.open(claimed.addressSealed);
       result = await withTimeout(this.adapter.send(address, outbound), SEND_TIMEOUT_MS);
     } catch (err) {
       result = { ok: false, retryable: true, code: (err as Error).message === 'timeout' ? 'timeout' : 'exception' };
     }
-    await this.settle(claimed, result);
+    await this.settle(claimed, result, forget);
   }
 
-  private async settle(row: Row, result: SendResult): Promise<void> {
+  /** `forget`: the reply confirms an erasure, so nothing of the pid is written after it is sent. */
+  private async settle(row: Row, result: SendResult, forget = false): Promise<void> {
     const channel = this.adapter.name;
     if (result.ok) {
       this.heldBack.delete(row.pid);
       // Delivered rows are deleted at once: the outbox holds only what is still to send. That
       // keeps the worker's scans small (the embedded FerretDB scans a collection on every
       // query and update) and keeps no reply text longer than needed.
-      await DeliveredModel.create({ _id: row.dedupeKey, at: new Date() }).catch(() => undefined);
+      if (!forget) await DeliveredModel.create({ _id: row.dedupeKey, at: new Date() }).catch(() => undefined);
       await OutboxModel.deleteOne({ _id: row._id });
-      if (result.messageIds.length && channel === 'telegram') {
+      if (result.messageIds.length && channel === 'telegram' && !forget) {
         const at = new Date();
         await ChatMessageModel.insertMany(result.messageIds.map((id) => ({ pid: row.pid, id, at })));
       }

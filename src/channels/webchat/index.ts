@@ -19,7 +19,7 @@ import { DEFAULT_CAPS, StreamCaps, StreamHub } from './hub';
 import { renderWebchat, DEFAULT_EXIT_URL } from './render';
 import { makeWebchatRouter, WebchatLimits } from './routes';
 import { CSRF_HEADER, sameOrigin, SessionKeys } from './session';
-import { appendReply, holdSession, sessionsWithRepliesSince, sweep } from './store';
+import { appendReply, forgetSession, holdSession, sessionsWithRepliesSince, sweep } from './store';
 import { DEFAULT_TIMINGS, StreamTimings } from './stream';
 
 export { renderWebchat, renderPage, DEFAULT_EXIT_URL, PAGE_TITLE } from './render';
@@ -80,7 +80,7 @@ export function createWebchat(cfg: Config, deps: WebchatDeps, opts: WebchatOptio
     if (sweeping) return;
     sweeping = true;
     lastSweep = Date.now();
-    void sweep(REPLY_MAX_AGE_MS, SESSION_MAX_IDLE_MS)
+    void sweep(cfg.webchatReplyMaxAgeMs ?? REPLY_MAX_AGE_MS, cfg.webchatSessionIdleMs ?? SESSION_MAX_IDLE_MS)
       .catch((err) => log.warn('webchat retention sweep failed', { err: (err as Error).message }))
       .finally(() => { sweeping = false; });
   };
@@ -115,6 +115,7 @@ export function createWebchat(cfg: Config, deps: WebchatDeps, opts: WebchatOptio
       const msg = renderWebchat(out);
       try {
         // A follow-up was promised: keep this session's replies until the code expires (idempotent on retry).
+        if (out.forget) await forgetSession(sidHash);
         if (out.resume) await holdSession(sidHash, new Date(out.resume.until), keys.codeHash(out.resume.code), deps.cipher.seal(address));
         const seq = await appendReply(sidHash, deps.cipher.seal(JSON.stringify(msg)));
         if (seq !== null) hub.wake(sidHash);

@@ -138,6 +138,17 @@ export async function holdSession(sidHash: string, until: Date, codeHash: string
 }
 
 /**
+ * The person erased their data: forget the session's stored replies and return codes, and
+ * lift a follow-up's hold, before the confirmation is appended (the page's exit then leaves
+ * the tombstone and clears that too).
+ */
+export async function forgetSession(sidHash: string, now = new Date()): Promise<void> {
+  await ResumeCodeModel.deleteMany({ sidHash });
+  await WebchatMessageModel.deleteMany({ sidHash });
+  await WebchatSessionModel.updateOne({ sidHash }, { $set: { holdUntil: null, updatedAt: now } });
+}
+
+/**
  * Use a resume code once: the sealed session id it reopens, or null (unknown, used, expired).
  * The session is reopened (an exit's tombstone lifted) so its kept replies can be read.
  */

@@ -15,7 +15,7 @@ function checkNoDeadEnd(r: StepResult, where: string): void {
     expect(rep.text).not.toMatch(/\{[a-z]+\}/);
   }
   const lastReply = r.replies.at(-1)!;
-  const exited = r.events.some((e) => e.type === 'exit');
+  const exited = r.events.some((e) => e.type === 'exit' || e.type === 'erase');
   if (!exited && !(lastReply.options && lastReply.options.length > 0)) throw new Error(`${where}: dead end (no options) at ${r.state.node}`);
 }
 
