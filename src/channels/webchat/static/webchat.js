@@ -204,7 +204,9 @@
   function follow(newest) {
     var view = scrollEl.clientHeight;
     var top = turnStart ? turnStart.offsetTop - MARGIN_PX : 0;
-    if (newest.offsetTop + FIRST_LINE_PX > top + view) {
+    // The welcome (no turn yet) stays at the top of the page: the quick-exit hint and the
+    // privacy notice are the first screen, however long the menu below them is.
+    if (turnStart && newest.offsetTop + FIRST_LINE_PX > top + view) {
       turnStart = newest;
       top = newest.offsetTop - MARGIN_PX;
     }
