@@ -60,7 +60,9 @@ describe.each(SIZES)('people\'s own words in the web chat ($name)', ({ name, wid
     await page.screenshot({ path: path.join(OUT, `understanding-clarify-${name}.png`) });
     const before = await page.locator('.msg.bot').count();
     await buttons.first().click();
-    await page.waitForFunction((n) => document.querySelectorAll('.msg.bot').length > n, before, { timeout: 20_000 });
+    // The whole answer (a page can be several messages; the last one brings the choices).
+    await page.waitForFunction((n) => document.querySelectorAll('.msg.bot').length > n && document.querySelectorAll('#options button').length > 0, before, { timeout: 20_000 });
+    await page.waitForTimeout(500);
 
     const danger = await say(page, 'nó đang cầm dao đứng ngoài cửa, em sợ lắm');
     expect(danger[0]).toMatch(/113/);
