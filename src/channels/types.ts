@@ -70,6 +70,12 @@ export type ParseResult =
 /** The small interface every channel adapter implements (STYLE habit 3). */
 export interface ChannelAdapter {
   readonly name: ChannelName;
+  /**
+   * How long after the person's last message the channel still lets us write to them (Zalo's
+   * reply window, Messenger's 24 h / human-agent 7 days). Absent: no limit (Telegram, web chat).
+   * The console shows the time left per case from this.
+   */
+  readonly replyWindowHours?: number;
   /** Constant-time check of the secret or signature. False → 401/403, nothing stored. */
   verify(req: Request): boolean;
   parse(req: Request): ParseResult;
