@@ -298,7 +298,10 @@ describe('Messenger webhook, end to end', () => {
 
     // The person writes again: the window opens anew and the bot answers with RESPONSE.
     await p.say('cảm ơn');
-    await new Promise((r) => setTimeout(r, 500));
+    await waitUntil(async () => {
+      const r = await h.messages('lan', queued.hid);
+      return r.ok ? r.messages.find((m) => m.from === 'person' && m.text === 'cảm ơn') : undefined;
+    });
     expect((await h.send('lan', queued.hid, 'Rất vui được nghe bạn')).ok).toBe(true);
     expect((await p.expectText(/Rất vui được nghe bạn/)).messagingType).toBe('RESPONSE');
   });
