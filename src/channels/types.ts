@@ -82,15 +82,15 @@ export type ParseResult =
 /** The small interface every channel adapter implements (STYLE habit 3). */
 export interface ChannelAdapter {
   readonly name: ChannelName;
+  /**
+   * How long after the person's last message the channel still lets us write to them (Zalo's
+   * reply window, Messenger's 24 h / human-agent 7 days). Absent: no limit (Telegram, web chat).
+   * The console shows the time left per case from this.
+   */
+  readonly replyWindowHours?: number;
   /** Constant-time check of the secret or signature. False → 401/403, nothing stored. */
   verify(req: Request): boolean;
   parse(req: Request): ParseResult;
-  /**
-   * Hours after the person's last message during which a reply can still reach them, for
-   * channels with such a window (Messenger: 24, or 168 with the human-agent tag for
-   * counsellors). Undefined: no window. The console shows the time left per case from it.
-   */
-  readonly replyWindowHours?: number;
   /**
    * Deliver one reply to the address (the decrypted channel user id). `ctx` is given by the
    * outbox for channels with a reply window; a reply outside it is refused as window_expired.
