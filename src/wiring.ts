@@ -81,8 +81,9 @@ export async function wireAreas(config: Config): Promise<Wired> {
   });
 
   const mounts: Mount[] = [
-    ...adapters.filter((a) => a.name !== 'webchat').map((a) => ({ path: `/webhooks/${a.name}`, router: makeWebhookRouter(ingest, a) })),
+    // The channels' own routes first: Messenger's GET handshake shares its path with the POST webhook.
     ...channels.mounts,
+    ...adapters.filter((a) => a.name !== 'webchat').map((a) => ({ path: `/webhooks/${a.name}`, router: makeWebhookRouter(ingest, a) })),
     { path: '/console', router: createConsole(config, { handoff, flows }) },
   ];
 

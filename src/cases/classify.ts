@@ -37,7 +37,7 @@ export const PROVINCES = [
   'dak-lak', 'ho-chi-minh', 'dong-nai', 'tay-ninh', 'can-tho', 'vinh-long', 'dong-thap', 'ca-mau', 'an-giang',
 ] as const;
 /** Channels a case can come from. */
-export const CHANNELS = ['telegram', 'zalo', 'webchat'] as const;
+export const CHANNELS = ['telegram', 'zalo', 'messenger', 'webchat'] as const;
 
 /** Outcome code. */
 export type Outcome = (typeof OUTCOMES)[number];

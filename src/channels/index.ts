@@ -6,6 +6,7 @@ import type { Mount } from '../app';
 import type { Config } from '../config';
 import { Ingest, receiveOrFallback } from '../conversations';
 import type { FieldCipher } from '../shared/crypto';
+import { createMessengerAdapter } from './messenger';
 import { createTelegramAdapter } from './telegram';
 import type { ChannelAdapter } from './types';
 import { createWebchat, Webchat } from './webchat';
@@ -14,12 +15,13 @@ import { createZaloAdapter, ZaloAdapter } from './zalo';
 /** The enabled channels, their own routes, and their background work. */
 export interface Channels {
   adapters: ChannelAdapter[];
+  /** Routes a channel owns besides its POST webhook; mounted before the webhooks. */
   mounts: Mount[];
   zalo: ZaloAdapter | null;
   webchat: Webchat | null;
 }
 
-/** Build the enabled adapters and the web chat's routes (the webhooks are mounted by wiring). */
+/** Build the enabled adapters and the channels' own routes (web chat, Messenger's handshake; the POST webhooks are mounted by wiring). */
 export function buildAdapters(config: Config, deps: { cipher: FieldCipher; ingest: Ingest; onWebchatResumed?: (sid: string) => void }): Channels {
   const adapters: ChannelAdapter[] = [];
   const mounts: Mount[] = [];
@@ -27,6 +29,12 @@ export function buildAdapters(config: Config, deps: { cipher: FieldCipher; inges
   if (telegram) adapters.push(telegram);
   const zalo = createZaloAdapter(config, deps.cipher);
   if (zalo) adapters.push(zalo);
+  const messenger = createMessengerAdapter(config);
+  if (messenger) {
+    adapters.push(messenger);
+    // The GET handshake; POST reaches the generic webhook handler mounted after it.
+    mounts.push({ path: '/webhooks/messenger', router: messenger.handshake });
+  }
   let webchat: Webchat | null = null;
   if (config.webchatEnabled) {
     const wc: Webchat = createWebchat(config, { cipher: deps.cipher, receive: (i) => receiveOrFallback(deps.ingest, wc.adapter, i), onResumed: deps.onWebchatResumed });

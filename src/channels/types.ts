@@ -5,8 +5,8 @@
 import type { Request } from 'express';
 
 /** Channels the service answers on. */
-export type ChannelName = 'telegram' | 'zalo' | 'webchat';
-export const CHANNELS: readonly ChannelName[] = ['telegram', 'zalo', 'webchat'];
+export type ChannelName = 'telegram' | 'zalo' | 'messenger' | 'webchat';
+export const CHANNELS: readonly ChannelName[] = ['telegram', 'zalo', 'messenger', 'webchat'];
 
 /**
  * One thing a person did, parsed from a webhook.
@@ -14,7 +14,7 @@ export const CHANNELS: readonly ChannelName[] = ['telegram', 'zalo', 'webchat'];
  */
 export interface Inbound {
   channel: ChannelName;
-  /** The channel's own id for the person (Telegram chat id, Zalo user id, web chat session id). Never logged. */
+  /** The channel's own id for the person (Telegram chat id, Zalo user id, Messenger page-scoped id, web chat session id). Never logged. */
   channelUserId: string;
   /** Unique per channel; redeliveries carry the same id, which is how we answer once. */
   updateId: string;
@@ -61,6 +61,18 @@ export type SendResult =
   | { ok: true; messageIds: string[] }
   | { ok: false; retryable: boolean; retryAfterMs?: number; code: string; windowExpired?: boolean };
 
+/**
+ * What the outbox knows about a reply when it sends it, for channels that may only write to a
+ * person for a while after their last message (Messenger). Absent when a reply is sent straight
+ * away in answer to a message just received (the emergency fallback during a database outage).
+ */
+export interface SendContext {
+  /** Who asked for the reply: a counsellor's words may use a channel's human-agent allowance. */
+  origin: 'bot' | 'counsellor' | 'system';
+  /** When the person last wrote (their last processed message), if the conversation still exists. */
+  lastInboundAt?: Date;
+}
+
 /** What parse() makes of a request: updates to process, or a valid but irrelevant request. */
 export type ParseResult =
   | { kind: 'updates'; updates: Inbound[] }
@@ -79,8 +91,11 @@ export interface ChannelAdapter {
   /** Constant-time check of the secret or signature. False → 401/403, nothing stored. */
   verify(req: Request): boolean;
   parse(req: Request): ParseResult;
-  /** Deliver one reply to the address (the decrypted channel user id). */
-  send(address: string, out: Outbound): Promise<SendResult>;
+  /**
+   * Deliver one reply to the address (the decrypted channel user id). `ctx` is given by the
+   * outbox for channels with a reply window; a reply outside it is refused as window_expired.
+   */
+  send(address: string, out: Outbound, ctx?: SendContext): Promise<SendResult>;
   /** Called after a button tap is handled, to stop the client's spinner. Optional. */
   acknowledge?(inbound: Inbound): Promise<void>;
 }

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const period = a.month ?? a.period;
   const format = a.format ?? 'text';
   if (!period || !['csv', 'json', 'text'].includes(format)) {
-    process.stderr.write('usage: npm run report -- --month YYYY-MM [--format csv|json|text] [--province CODE] [--channel telegram|zalo|webchat]\n'
+    process.stderr.write('usage: npm run report -- --month YYYY-MM [--format csv|json|text] [--province CODE] [--channel telegram|zalo|messenger|webchat]\n'
       + '       npm run report -- --rebuild-rollup\n');
     process.exitCode = 2;
     return;

@@ -47,6 +47,12 @@ const EnvSchema = z.object({
   ZALO_SIGNATURE_VARIANT: z.enum(['mac_appid', 'plain_appid', 'mac_oaid']).default('mac_appid'),
   // Shorter than the 3 days the seen log keeps update ids (jobs/retention.ts QUEUE_KEEP_DAYS): older replays would pass the dedupe.
   ZALO_EVENT_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(3 * 24 * 60 - 1).default(60),
+  MESSENGER_PAGE_ACCESS_TOKEN: optionalText,
+  MESSENGER_APP_SECRET: optionalText,
+  MESSENGER_VERIFY_TOKEN: optionalText,
+  // Pinned Graph API version: Meta changes behaviour per version; move it on deliberately.
+  MESSENGER_API_BASE: z.string().url().default('https://graph.facebook.com/v24.0'),
+  MESSENGER_HUMAN_AGENT: z.enum(['true', 'false']).default('false'),
   WEBCHAT_ENABLED: z.enum(['true', 'false']).default('true'),
   OFFICE_HOURS: z.string().default('Mon-Sun 07:00-22:00'),
   HOLIDAYS_FILE: z.string().default('content/holidays.yaml'),
@@ -120,6 +126,11 @@ export interface Config {
     /** Events whose signed timestamp is older are answered 200 and not processed. */
     eventMaxAgeMs: number;
   };
+  messenger?: {
+    pageAccessToken: string; appSecret: string; verifyToken: string; apiBase: string;
+    /** The Page has Meta's human-agent permission: counsellors may answer up to 7 days after the person's last message. */
+    humanAgent: boolean;
+  };
   webchatEnabled: boolean;
   officeHours: string;
   holidaysFile: string;
@@ -155,7 +166,7 @@ export interface Config {
 export class ConfigError extends Error {}
 
 /** Secrets we choose ourselves (not issued by a channel), judged for strength in production. */
-const OWN_SECRETS = ['PSEUDONYM_KEY', 'DATA_KEY', 'SESSION_SECRET', 'TELEGRAM_WEBHOOK_SECRET', 'METRICS_TOKEN'] as const;
+const OWN_SECRETS = ['PSEUDONYM_KEY', 'DATA_KEY', 'SESSION_SECRET', 'TELEGRAM_WEBHOOK_SECRET', 'MESSENGER_VERIFY_TOKEN', 'METRICS_TOKEN'] as const;
 const GENERATE = 'generate one with: openssl rand -hex 32';
 
 /**
@@ -210,6 +221,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     : undefined;
   if (!zalo) disabled.push('zalo disabled: set ZALO_APP_ID, ZALO_APP_SECRET and ZALO_OA_SECRET to enable it');
 
+  const messenger = e.MESSENGER_PAGE_ACCESS_TOKEN && e.MESSENGER_APP_SECRET && e.MESSENGER_VERIFY_TOKEN
+    ? {
+        pageAccessToken: e.MESSENGER_PAGE_ACCESS_TOKEN, appSecret: e.MESSENGER_APP_SECRET, verifyToken: e.MESSENGER_VERIFY_TOKEN,
+        apiBase: e.MESSENGER_API_BASE, humanAgent: e.MESSENGER_HUMAN_AGENT === 'true',
+      }
+    : undefined;
+  if (!messenger) disabled.push('messenger disabled: set MESSENGER_PAGE_ACCESS_TOKEN, MESSENGER_APP_SECRET and MESSENGER_VERIFY_TOKEN to enable it');
+
   if (e.NODE_ENV === 'production') {
     for (const name of ['PSEUDONYM_KEY', 'DATA_KEY', 'SESSION_SECRET'] as const) {
       if (!source[name] || source[name] === DEV_DEFAULTS[name]) problems.push(`${name} must be set to a secret value in production`);
@@ -217,6 +236,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (e.PSEUDONYM_KEY.length < 32) problems.push('PSEUDONYM_KEY must be at least 32 characters in production');
     if (e.SESSION_SECRET.length < 32) problems.push('SESSION_SECRET must be at least 32 characters in production');
     if (telegram && telegram.webhookSecret.length < 24) problems.push('TELEGRAM_WEBHOOK_SECRET must be at least 24 characters in production');
+    if (messenger && messenger.verifyToken.length < 24) problems.push('MESSENGER_VERIFY_TOKEN must be at least 24 characters in production');
     if (e.METRICS_TOKEN && e.METRICS_TOKEN.length < 24) problems.push('METRICS_TOKEN must be at least 24 characters in production');
     problems.push(...secretProblems(source));
   }
@@ -232,7 +252,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     env: e.NODE_ENV, port: e.PORT, publicUrl: e.PUBLIC_URL, trustProxy: parseTrustProxy(e.TRUST_PROXY), healthzDbDownMs: e.HEALTHZ_DB_DOWN_SECONDS * 1000, webchatStreamCaps: { perAddress: e.WEBCHAT_STREAMS_PER_ADDRESS, perInstance: e.WEBCHAT_STREAMS_PER_INSTANCE }, devdbMaxRestarts: e.DEVDB_MAX_RESTARTS, mongoUri: e.MONGODB_URI, mongoPoolSize: e.MONGODB_POOL_SIZE, dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL, tzReports: e.TZ_REPORTS, defaultLanguage: e.DEFAULT_LANGUAGE,
-    pseudonymKey: e.PSEUDONYM_KEY, dataKeys, sessionSecret: e.SESSION_SECRET, telegram, zalo,
+    pseudonymKey: e.PSEUDONYM_KEY, dataKeys, sessionSecret: e.SESSION_SECRET, telegram, zalo, messenger,
     webchatEnabled: e.WEBCHAT_ENABLED === 'true', officeHours: e.OFFICE_HOURS, holidaysFile: e.HOLIDAYS_FILE,
     hotlineNumber: e.HOTLINE_NUMBER, inactivityMs: e.INACTIVITY_MINUTES * 60_000,
     retentionDays: e.CONVERSATION_RETENTION_DAYS, episodeQuietDays: e.EPISODE_QUIET_DAYS,

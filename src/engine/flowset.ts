@@ -64,7 +64,7 @@ export const REFERENCE_LANG = 'vi';
 export const ENGINE_TEXT_KEYS = [
   'emergency', 'emergency.hotline', 'emergency.child', 'emergency.other', 'emergency.selfharm',
   'nlu.clarify', 'nlu.not_understood', 'nlu.child_111', 'topic.counsellor',
-  'exit.telegram', 'exit.zalo', 'exit.webchat', 'erase.done',
+  'exit.telegram', 'exit.zalo', 'exit.messenger', 'exit.webchat', 'erase.done',
   'cmd.reprompt', 'cmd.help', 'cmd.media', 'cmd.media_counsellor', 'cmd.restart',
   'cmd.language_changed', 'cmd.handoff_cancelled', 'cmd.loop_error',
   'opt.main_menu', 'opt.back', 'opt.prev_page', 'opt.skip', 'opt.more', 'opt.cancel', 'lang.name',

@@ -43,7 +43,7 @@ export interface EngineInput {
   kind: 'text' | 'choice' | 'media';
   text?: string;
   payload?: string;
-  channel: 'telegram' | 'zalo' | 'webchat';
+  channel: 'telegram' | 'zalo' | 'messenger' | 'webchat';
   /** The counsellor line now; absent when the caller does not know (the request then decides). */
   line?: LineStatus;
 }

@@ -38,6 +38,8 @@ export interface ChannelLimits { overallPerSecond: number; overallBurst: number;
 export const LIMITS: Record<string, ChannelLimits> = {
   telegram: { overallPerSecond: 28, overallBurst: 28, perChatPerSecond: 1, perChatBurst: 3 },
   zalo: { overallPerSecond: 60, overallBurst: 60, perChatPerSecond: 5, perChatBurst: 5 },
+  // Meta publishes no fixed Send API rate; its limits scale with the Page's audience. Stay modest.
+  messenger: { overallPerSecond: 40, overallBurst: 40, perChatPerSecond: 5, perChatBurst: 5 },
   webchat: { overallPerSecond: 2000, overallBurst: 2000, perChatPerSecond: 50, perChatBurst: 50 },
 };
 

@@ -9,7 +9,7 @@
  * OUTBOX_MAX_ATTEMPTS the row is dead-lettered (metric + a log line with the pid only).
  */
 import { randomUUID } from 'node:crypto';
-import type { ChannelAdapter, Outbound, SendResult } from '../channels/types';
+import type { ChannelAdapter, Outbound, SendContext, SendResult } from '../channels/types';
 import { acquireLease, releaseLease } from '../jobs/store';
 import { log } from '../observability/log';
 import { metrics } from '../observability/metrics';
@@ -17,7 +17,7 @@ import { FieldCipher } from '../shared/crypto';
 import { ChannelLimiter, ChannelLimits, LIMITS } from './rateLimit';
 import type { Outbox } from './service';
 import { DeliveredModel, OutboxDoc, OutboxModel } from './store';
-import { ChatMessageModel } from '../conversations/store';
+import { ChatMessageModel, ConversationModel } from '../conversations/store';
 
 const LEASE_TTL_MS = 10_000;
 const POLL_MS = 200;
@@ -161,7 +161,8 @@ class ChannelLoop {
       const outbound = JSON.parse(this.cipher.open(claimed.outboundSealed)) as Outbound;
       forget = outbound.forget === true;
       const address = this.cipher.open(claimed.addressSealed);
-      result = await withTimeout(this.adapter.send(address, outbound), SEND_TIMEOUT_MS);
+      const ctx = this.adapter.replyWindowHours !== undefined ? await sendContext(claimed) : undefined;
+      result = await withTimeout(this.adapter.send(address, outbound, ctx), SEND_TIMEOUT_MS);
     } catch (err) {
       result = { ok: false, retryable: true, code: (err as Error).message === 'timeout' ? 'timeout' : 'exception' };
     }
@@ -202,6 +203,15 @@ class ChannelLoop {
     await OutboxModel.updateOne({ _id: row._id }, { $set: { status: 'pending', nextAttemptAt: new Date(next), lastError: result.code, lockedUntil: null } });
     log.info('reply will be retried', { pid: row.pid, channel, code: result.code, attempt: row.attempts, delayMs: delay });
   }
+}
+
+/**
+ * For a channel with a reply window: who asked for the reply and when the person last wrote
+ * (the conversation's lastActivityAt is the time of their last processed message). One read by _id.
+ */
+async function sendContext(row: Row): Promise<SendContext> {
+  const conv = await ConversationModel.findOne({ _id: row.pid }, { lastActivityAt: 1 }).lean<{ lastActivityAt?: Date }>();
+  return { origin: row.origin, ...(conv?.lastActivityAt ? { lastInboundAt: new Date(conv.lastActivityAt) } : {}) };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -19,7 +19,7 @@ export const TOTAL_TITLES: Record<string, string> = {
 };
 
 const CODE_LABELS: Record<string, string> = {
-  telegram: 'Telegram', zalo: 'Zalo', webchat: 'Trò chuyện trên web',
+  telegram: 'Telegram', zalo: 'Zalo', messenger: 'Messenger', webchat: 'Trò chuyện trên web',
   'ha-noi': 'Hà Nội', hue: 'Huế', 'lai-chau': 'Lai Châu', 'dien-bien': 'Điện Biên', 'son-la': 'Sơn La', 'lang-son': 'Lạng Sơn',
   'quang-ninh': 'Quảng Ninh', 'thanh-hoa': 'Thanh Hóa', 'nghe-an': 'Nghệ An', 'ha-tinh': 'Hà Tĩnh', 'cao-bang': 'Cao Bằng',
   'tuyen-quang': 'Tuyên Quang', 'lao-cai': 'Lào Cai', 'thai-nguyen': 'Thái Nguyên', 'phu-tho': 'Phú Thọ', 'bac-ninh': 'Bắc Ninh',

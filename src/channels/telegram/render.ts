@@ -7,6 +7,7 @@
  * rides on the last part so the buttons sit under the end of the reply.
  */
 import { log } from '../../observability/log';
+import { splitText } from '../../shared/splitText';
 import type { Outbound } from '../types';
 
 /** Telegram's sendMessage text limit (characters after entity parsing). */
@@ -22,33 +23,8 @@ export interface TelegramMessagePayload {
   reply_markup?: { inline_keyboard: InlineButton[][] };
 }
 
-/**
- * Split text into parts of at most `max` UTF-16 units (JS length, which is also how
- * Telegram counts). Cut at the last paragraph break that fits, else a line break, else
- * a space, else hard (never inside a surrogate pair).
- */
-export function splitText(text: string, max: number): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const window = rest.slice(0, max + 1);
-    let cut = -1;
-    for (const sep of ['\n\n', '\n', ' ']) {
-      const at = window.lastIndexOf(sep, max);
-      if (at > max / 4) { cut = at; break; }
-    }
-    if (cut < 0) {
-      cut = max;
-      const code = rest.charCodeAt(cut - 1);
-      if (code >= 0xd800 && code <= 0xdbff) cut -= 1; // keep a surrogate pair whole
-    }
-    const head = rest.slice(0, cut).trimEnd();
-    if (head) parts.push(head);
-    rest = rest.slice(cut).replace(/^\s+/, '');
-  }
-  if (rest.trim() || parts.length === 0) parts.push(rest);
-  return parts;
-}
+/** The shared splitter (Telegram counts UTF-16 units too). */
+export { splitText };
 
 /** True when a payload fits in callback_data. */
 export function fitsCallbackData(payload: string): boolean {

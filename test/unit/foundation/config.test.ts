@@ -42,7 +42,8 @@ describe('configuration', () => {
     expect(c.tzReports).toBe('Asia/Ho_Chi_Minh');
     expect(c.telegram).toBeUndefined();
     expect(c.zalo).toBeUndefined();
-    expect(c.disabledChannels).toEqual([expect.stringMatching(/^telegram disabled/), expect.stringMatching(/^zalo disabled/)]);
+    expect(c.messenger).toBeUndefined();
+    expect(c.disabledChannels).toEqual([expect.stringMatching(/^telegram disabled/), expect.stringMatching(/^zalo disabled/), expect.stringMatching(/^messenger disabled/)]);
     expect(c.hotlineNumber).toBeUndefined();
   });
 
@@ -51,7 +52,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...strong, DATA_KEY: DEV_DEFAULTS.DATA_KEY })).toThrow(/DATA_KEY/);
     expect(() => loadConfig({ ...strong, PSEUDONYM_KEY: DEV_DEFAULTS.PSEUDONYM_KEY })).toThrow(/PSEUDONYM_KEY/);
     expect(() => loadConfig({ ...strong, TELEGRAM_BOT_TOKEN: '1:x', TELEGRAM_WEBHOOK_SECRET: 'short' })).toThrow(/TELEGRAM_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ ...strong, MESSENGER_PAGE_ACCESS_TOKEN: 'EAAx', MESSENGER_APP_SECRET: 's', MESSENGER_VERIFY_TOKEN: 'short' })).toThrow(/MESSENGER_VERIFY_TOKEN/);
     expect(loadConfig(strong).env).toBe('production');
+  });
+
+  it('turns Messenger on with its three settings, the pinned Graph API version and the human-agent switch', () => {
+    const c = loadConfig({ MESSENGER_PAGE_ACCESS_TOKEN: 'EAAx', MESSENGER_APP_SECRET: 's', MESSENGER_VERIFY_TOKEN: 'v' });
+    expect(c.messenger).toEqual({ pageAccessToken: 'EAAx', appSecret: 's', verifyToken: 'v', apiBase: expect.stringMatching(/^https:\/\/graph\.facebook\.com\/v\d+\.\d$/), humanAgent: false });
+    expect(c.disabledChannels.some((l) => l.startsWith('messenger'))).toBe(false);
+    expect(loadConfig({ MESSENGER_PAGE_ACCESS_TOKEN: 'EAAx', MESSENGER_APP_SECRET: 's', MESSENGER_VERIFY_TOKEN: 'v', MESSENGER_HUMAN_AGENT: 'true' }).messenger?.humanAgent).toBe(true);
+    expect(loadConfig({ MESSENGER_PAGE_ACCESS_TOKEN: 'EAAx', MESSENGER_APP_SECRET: 's' }).messenger).toBeUndefined();
   });
 
   it.each(weak)('refuses in production: $label', ({ env, why }) => {
