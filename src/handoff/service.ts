@@ -12,6 +12,7 @@ import type { DeliveryEvent } from '../outbox';
 import { log } from '../observability/log';
 import { createActions, HandoffActions } from './actions';
 import { Core } from './core';
+import { createSupervision, Supervision } from './supervision';
 import type { ChangeFeed } from './feed';
 import { purgeFeed } from './feed';
 import { isOpen } from './officeHours';
@@ -37,6 +38,8 @@ export interface HandoffService extends HandoffActions {
   line: { current(): LineStatus | undefined; fresh(): Promise<LineStatus | undefined> };
   /** Stop background polling. */
   stop(): void;
+  /** Read-only viewing of live cases by supervisors, and the counsellors' wrap-up. */
+  supervision: Supervision;
   /** Internal machinery, for tests. */
   core: Core;
 }
@@ -265,6 +268,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
     sweep,
     feed: core.feed,
     core,
+    supervision: createSupervision(core),
     line: { current: () => core.line.current(), fresh: async () => { await core.line.refresh(); return core.line.current(); } },
     personReturned,
     stop() { core.feed.stop(); core.line.stop(); },
