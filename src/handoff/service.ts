@@ -17,7 +17,7 @@ import type { ChangeFeed } from './feed';
 import { purgeFeed } from './feed';
 import { isOpen } from './officeHours';
 import { oneTimeCode } from '../shared/crypto';
-import { CaseNoteModel, FlagModel, FollowUpModel, HandoffCaseDoc, HandoffCaseModel, HandoffLockModel, PresenceModel, takeOnce, updateHandoffCase } from './store';
+import { CaseNoteModel, FlagModel, FollowUpModel, HandoffCaseDoc, HandoffCaseModel, HandoffLockModel, PresenceModel, takeOnce, updateHandoffCase, WatchModel } from './store';
 import type { HandoffConfig, HandoffDeps } from './types';
 
 const DANGER_MEMORY_MS = 24 * 3_600_000;
@@ -259,6 +259,8 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
     await HandoffLockModel.deleteMany({ at: { $lt: new Date(now.getTime() - 7 * 86_400_000) } });
     await PresenceModel.updateMany({ online: true, lastSeenAt: { $lt: new Date(now.getTime() - 10 * 60_000) } }, { $set: { online: false } });
     await purgeFeed(now);
+    // A supervisor's view whose panel was closed without "stop": gone an hour after its last read.
+    await WatchModel.deleteMany({ lastSeenAt: { $lt: new Date(now.getTime() - 3_600_000) } });
   }
 
   return {

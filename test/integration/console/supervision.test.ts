@@ -33,7 +33,7 @@ beforeAll(async () => {
   await makeUser('sup', 'supervisor');
   await makeUser('hoa', 'manager');
   await makeUser('root', 'admin');
-  [lan, minh, sup, hoa, root] = await Promise.all(['lan', 'minh', 'sup', 'hoa', 'root'].map((u) => login(cs.url, u)));
+  [lan, minh, sup, hoa, root] = await Promise.all([login(cs.url, 'lan'), login(cs.url, 'minh'), login(cs.url, 'sup'), login(cs.url, 'hoa'), login(cs.url, 'root')]);
   for (const a of [lan, minh, sup]) expect((await post(a, '/presence', { online: true })).status).toBe(200);
 });
 afterAll(async () => { await cs.close(); cs.svc.cleanup(); await tg.close(); logs.stop(); });
