@@ -28,7 +28,7 @@ export interface FollowUpView {
 /** One staff member (counsellor or supervisor) in the overview; `wrapUpUntil` while wrapping up after a close. */
 export interface StaffView { username: string; role: string; online: boolean; load: number; limit: number; wrapUpUntil: Date | null }
 /** Manager/supervisor overview: staff only (never managers or admins), the queue with waiting times, live cases with handling times. */
-export interface Overview { counsellors: StaffView[]; queue: QueueView[]; active: (CaseView & { handledMs: number })[] }
+export interface Overview { counsellors: StaffView[]; queue: QueueView[]; active: (CaseView & { waitedMs: number; handledMs: number })[] }
 
 /** The counsellor actions (part of HandoffService). */
 export interface HandoffActions {
@@ -243,7 +243,8 @@ export function createActions(core: Core): HandoffActions {
           limit: p.caseloadLimit ?? core.cfg.caseloadLimit, wrapUpUntil: st.wrapUp[p.username] ?? null,
         })),
         queue: await queue(now),
-        active: active.map((c) => ({ ...caseView(c), handledMs: c.claimedAt ? now.getTime() - c.claimedAt.getTime() : 0 })),
+        // waitedMs: how long the person waited before a counsellor took the case; handledMs: since then.
+        active: active.map((c) => ({ ...caseView(c), waitedMs: (c.claimedAt ?? now).getTime() - c.waitingSince.getTime(), handledMs: c.claimedAt ? now.getTime() - c.claimedAt.getTime() : 0 })),
       };
     },
     lineOpen: (now = new Date()) => isOpen(core.hours, now),

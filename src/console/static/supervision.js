@@ -37,7 +37,7 @@
     const sup = S.me && S.me.role === 'supervisor';
     $('m-active').replaceChildren(...o.active.map((c) => el('tr', { 'data-hid': c.hid },
       el('td', {}, c.danger ? dangerBadge() : null), el('td', { text: c.channel + ' · ' + c.lang }), el('td', { text: c.counsellorId || '–' }),
-      el('td', { text: fmtWait(c.handledMs) }),
+      el('td', { text: fmtWait(c.waitedMs) }), el('td', { text: fmtWait(c.handledMs) }),
       el('td', {}, ...reassignPicker(c, o.counsellors)),
       el('td', {}, sup && c.counsellorId !== S.me.username ? el('button', { type: 'button', class: 'watch', text: t('o.view'), onclick: () => watch(c.hid, c.counsellorId) }) : null))));
     $('m-active-empty').classList.toggle('hidden', o.active.length > 0);

@@ -10,6 +10,7 @@
  * - quick texts: seeded, created, edited, retired, restored by managers (audited), offered to
  *   counsellors in the case's language.
  */
+import { runUserCommand } from '../../../src/cli/user';
 import { AuditModel } from '../../../src/console/store';
 import { HandoverNoteModel, QuickTextModel } from '../../../src/console/shiftStore';
 import { ConversationModel } from '../../../src/conversations/store';
@@ -85,6 +86,9 @@ describe('roles', () => {
     expect((await get(sup, '/cases')).body.cases.map((c: { hid: string }) => c.hid)).toContain(hid);
     expect((await post(hoa, '/users', { username: 'sup2', role: 'supervisor', password: 'tám con mèo ngủ trưa' })).status).toBe(201);
     expect((await post(hoa, '/users', { username: 'mgr9', role: 'manager', password: 'tám con mèo ngủ trưa' })).status).toBe(403);
+    // The operator's command line knows the role too.
+    expect(await runUserCommand(['add', '--username', 'sup3', '--role', 'supervisor', '--password-stdin'], async () => 'tám con mèo ngủ trưa\n', 'test-secret')).toEqual(['user sup3 added (supervisor)']);
+    expect(await runUserCommand(['add', '--username', 'boss4', '--role', 'boss', '--password-stdin'], async () => 'tám con mèo ngủ trưa\n', 'test-secret').catch((e: Error) => e.message)).toMatch(/counsellor, supervisor, manager or admin/);
   });
 });
 
@@ -124,12 +128,13 @@ describe('a supervisor viewing a live chat', () => {
     await cs.handoff.heartbeat('hoa', 'manager');
     await cs.handoff.heartbeat('root', 'admin');
     const waiting = await queued(2003);
-    const o = (await get(sup, '/manager/overview')).body as { counsellors: { username: string; role: string }[]; queue: { hid: string; waitedMs: number }[]; active: { hid: string; handledMs: number; counsellorId: string }[] };
+    const o = (await get(sup, '/manager/overview')).body as { counsellors: { username: string; role: string }[]; queue: { hid: string; waitedMs: number }[]; active: { hid: string; waitedMs: number; handledMs: number; counsellorId: string }[] };
     expect(o.counsellors.map((c) => c.username).sort()).toEqual(['lan', 'minh', 'sup']);
     expect(o.counsellors.find((c) => c.username === 'sup')!.role).toBe('supervisor');
     expect(o.queue.find((q) => q.hid === waiting)!.waitedMs).toBeGreaterThanOrEqual(0);
     const a = o.active.find((c) => c.counsellorId === 'lan')!;
     expect(a.handledMs).toBeGreaterThan(0);
+    expect(a.waitedMs).toBeGreaterThanOrEqual(0);
     expect((await post(sup, `/manager/cases/${a.hid}/reassign`, { to: 'minh' })).status).toBe(200);
     expect((await HandoffCaseModel.findOne({ hid: a.hid }).lean())!.counsellorId).toBe('minh');
     expect(await audited('reassign', a.hid)).toMatchObject({ actor: 'sup', detail: { from: 'lan', to: 'minh' } });
