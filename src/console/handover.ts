@@ -15,6 +15,12 @@ import { deleteNote, findNote, insertNote, purgeNotes, recentNotes } from './shi
 export const NOTE_MAX = 1000;
 /** A case id (`h` + 23 hex): it points at one person's case. */
 const CASE_ID = /\bh[0-9a-f]{23}\b/i;
+/**
+ * Nine digits or more, grouped any way: a phone number in any country's format. Short service
+ * numbers (113, 111, 1900 xxxx) pass; a service's full number is refused too: name the
+ * service, the directory has its number.
+ */
+const LONG_NUMBER = /(?:\+?\d[\s.()-]{0,2}){9,}/;
 
 /** A note as the console shows it. */
 export interface NoteView { nid: string; author: string; text: string; createdAt: Date; deletable: boolean }
@@ -26,7 +32,7 @@ export type NoteProblem = 'invalid' | 'personal_data';
 export function noteProblem(text: string): NoteProblem | null {
   const t = text.trim();
   if (!t || t.length > NOTE_MAX) return 'invalid';
-  if (redactString(t) !== t || CASE_ID.test(t)) return 'personal_data';
+  if (redactString(t) !== t || CASE_ID.test(t) || LONG_NUMBER.test(t)) return 'personal_data';
   return null;
 }
 

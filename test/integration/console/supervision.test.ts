@@ -179,14 +179,14 @@ describe('wrap-up', () => {
 
 describe('shift handover notes', () => {
   it('refuses personal data, is read by everyone, deleted by its author, a supervisor or a manager', async () => {
-    for (const text of ['Gọi lại cho chị ấy số 0912 345 678', 'email lan.nguyen@example.com', 'ca h0123456789abcdef0123456 cần theo dõi', '', 'x'.repeat(1001)]) {
+    for (const text of ['Gọi lại cho chị ấy số 0912 345 678', 'her number: +1 (555) 123-4567', 'email lan.nguyen@example.com', 'ca h0123456789abcdef0123456 cần theo dõi', '', 'x'.repeat(1001)]) {
       const r = await post(lan, '/handover', { text });
       expect(r.status).toBe(400);
       if (text.length > 0 && text.length <= 1000) expect(r.body.error).toBe('personal_data');
     }
     expect((await post(lan, '/handover', { text: { $gt: '' } })).status).toBe(400);
     expect(await HandoverNoteModel.countDocuments({})).toBe(0);
-    const note = 'Danh bạ Hà Nội: nhà tạm lánh quận Đống Đa đóng cửa đến thứ Hai. Gọi 113/111 vẫn bình thường.';
+    const note = 'Danh bạ Hà Nội: nhà tạm lánh quận Đống Đa đóng cửa đến thứ Hai. Gọi 113/111 vẫn bình thường, tổng đài 1900 0000 cũng vậy.';
     const r = await post(lan, '/handover', { text: note });
     expect(r.status).toBe(201);
     expect(await audited('handover_add', r.body.nid)).toMatchObject({ actor: 'lan' });
