@@ -173,6 +173,16 @@ it('a supervisor views the live chat read-only: the counsellor sees the banner, 
   await shoot(c, 'chat-supervisor-banner', ['laptop', 'tablet', 'phone']);
   expect(await AuditModel.findOne({ action: 'monitor_start', target: hid, actor: 'sup' }).lean()).toMatchObject({ detail: { counsellor: 'lan' } });
 
+  // The manager's overview shows the case with its times, but no way to read it.
+  const m = await open('hoa', 'laptop');
+  const mRow = m.locator(`#m-active tr[data-hid="${hid}"]`);
+  await mRow.waitFor();
+  expect(await mRow.locator('button.watch').count()).toBe(0);
+  expect(await m.locator('body').innerText()).not.toContain(PERSON_TEXT);
+  expect(await m.locator('#m-counsellors').innerText()).not.toMatch(/hoa/);
+  await shoot(m, 'overview-manager');
+  await m.close();
+
   // A new message reaches the supervisor's panel live.
   await say('Anh ấy đang gõ cửa');
   await s.locator('#mon-messages li.from-person', { hasText: 'Anh ấy đang gõ cửa' }).waitFor({ timeout: 10_000 });
