@@ -47,9 +47,16 @@ export function createSupervision(core: Core): Supervision {
       if (c.counsellorId === supervisor) return { ok: false, code: 'invalid' };
       const now = new Date();
       await WatchModel.deleteMany({ lastSeenAt: { $lt: new Date(now.getTime() - 3_600_000) } });
-      const r = await WatchModel.updateOne({ hid, supervisor }, { $set: { lastSeenAt: now, counsellorId: c.counsellorId }, $setOnInsert: { hid, pid: c.pid, supervisor, since: now } }, { upsert: true });
+      let started = false;
+      try {
+        const r = await WatchModel.updateOne({ hid, supervisor }, { $set: { lastSeenAt: now, counsellorId: c.counsellorId }, $setOnInsert: { hid, pid: c.pid, supervisor, since: now } }, { upsert: true });
+        started = r.upsertedCount > 0;
+      } catch (err) {
+        // A double click: the other request's insert won the unique (hid, supervisor) key.
+        if ((err as { code?: number }).code !== 11000) throw err;
+      }
       // One row in the chat per view, not per reload of the panel.
-      if (r.upsertedCount > 0) await relay.add(hid, c.pid, 'system', 'supervisor_viewing', supervisor, now);
+      if (started) await relay.add(hid, c.pid, 'system', 'supervisor_viewing', supervisor, now);
       await tellCounsellor(c, supervisor);
       return { ok: true, counsellorId: c.counsellorId };
     },
