@@ -8,7 +8,7 @@ import { buildAdapters } from './channels';
 import type { ChannelAdapter } from './channels/types';
 import { CaseService, createCases, unlinkCasesByPid } from './cases';
 import { Config } from './config';
-import { createConsole, forgetPidInAudit, purgeExpiredSessions, purgeLoginFailures } from './console';
+import { createConsole, forgetPidInAudit, purgeExpiredSessions, purgeHandoverNotes, purgeLoginFailures } from './console';
 import { ConversationPipeline, createConversationControl, createEraseSink, EmergencyMemory, Ingest, makeWebhookRouter } from './conversations';
 import type { ConversationControl, EventSink } from './conversations';
 import { REPO_ROOT } from './db/devdb';
@@ -77,6 +77,7 @@ export async function wireAreas(config: Config): Promise<Wired> {
     purges: [
       { name: 'console-sessions', run: (_before, now) => purgeExpiredSessions(now) },
       { name: 'console-login-failures', run: (_before, now) => purgeLoginFailures(now) },
+      { name: 'console-handover-notes', run: (_before, now) => purgeHandoverNotes(new Date(now.getTime() - config.handoverNoteHours * 3_600_000)) },
     ],
   });
 

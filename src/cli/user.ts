@@ -1,5 +1,5 @@
 /**
- * `npm run user -- add --username U --role counsellor|manager|admin --password-stdin`
+ * `npm run user -- add --username U --role counsellor|supervisor|manager|admin --password-stdin`
  * `npm run user -- disable --username U` | `enable --username U` | `list`
  * The password is read from stdin (never from the command line, where `ps` and shell
  * history would keep it). Every change is written to the audit log with actor "cli".
@@ -12,7 +12,7 @@ import { configureLogger } from '../observability/log';
 /** The operator on the server's command line: trusted like an admin, audited as "cli". */
 const CLI = { operator: 'cli' };
 
-const USAGE = 'usage: npm run user -- add --username U --role counsellor|manager|admin --password-stdin | disable --username U | enable --username U | list';
+const USAGE = 'usage: npm run user -- add --username U --role counsellor|supervisor|manager|admin --password-stdin | disable --username U | enable --username U | list';
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -34,7 +34,7 @@ export async function runUserCommand(args: string[], readStdin: () => Promise<st
     const password = (await readStdin()).replace(/\r?\n$/, '');
     const r = await addUser(CLI, { username, role, password });
     if (!r.ok) {
-      const why = { weak_password: r.reason ?? `password must be at least ${MIN_PASSWORD} characters`, wrong_password: 'wrong password', invalid_role: 'role must be counsellor, manager or admin', invalid_username: 'username: 3-32 letters, digits, . _ -', exists: 'user exists already', not_found: 'not found', forbidden: 'not allowed' }[r.code];
+      const why = { weak_password: r.reason ?? `password must be at least ${MIN_PASSWORD} characters`, wrong_password: 'wrong password', invalid_role: 'role must be counsellor, supervisor, manager or admin', invalid_username: 'username: 3-32 letters, digits, . _ -', exists: 'user exists already', not_found: 'not found', forbidden: 'not allowed' }[r.code];
       throw new Error(why);
     }
     return [`user ${username} added (${role})`];

@@ -67,6 +67,8 @@ const EnvSchema = z.object({
   CASE_NOTE_RETENTION_DAYS: int(90),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   FOLLOWUP_DAYS: int(3),
+  WRAPUP_MINUTES: int(2),
+  HANDOVER_NOTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(48),
   WEBCHAT_REPLY_MAX_AGE_MINUTES: int(15),
   WEBCHAT_SESSION_IDLE_DAYS: int(7),
   SESSION_IDLE_MINUTES: int(30),
@@ -147,6 +149,10 @@ export interface Config {
   auditRetentionDays: number;
   /** Days a safe-time follow-up stays open (and a web chat return code is valid). */
   followUpDays: number;
+  /** Wrap-up after a counsellor closes a case: no transfer reaches them for this long (0: none). */
+  wrapUpMs: number;
+  /** Shift handover notes are shown, then deleted, after this many hours. */
+  handoverNoteHours: number;
   /** Web chat: a stored reply is deleted after this long even if the browser never acknowledged it. */
   webchatReplyMaxAgeMs: number;
   /** Web chat: session counter rows (and exit tombstones) idle this long are deleted. */
@@ -259,6 +265,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     reportMinCell: e.REPORT_MIN_CELL, caseloadLimit: e.CASELOAD_LIMIT,
     handoffWaitLimitMs: e.HANDOFF_WAIT_LIMIT_MINUTES * 60_000, handoffIdleMs: e.HANDOFF_IDLE_MINUTES * 60_000,
     caseNoteRetentionDays: e.CASE_NOTE_RETENTION_DAYS, auditRetentionDays: e.AUDIT_RETENTION_DAYS, followUpDays: e.FOLLOWUP_DAYS,
+    wrapUpMs: e.WRAPUP_MINUTES * 60_000, handoverNoteHours: e.HANDOVER_NOTE_HOURS,
     webchatReplyMaxAgeMs: e.WEBCHAT_REPLY_MAX_AGE_MINUTES * 60_000, webchatSessionIdleMs: e.WEBCHAT_SESSION_IDLE_DAYS * 86_400_000, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, telegramMaxPerSecond: e.TELEGRAM_MAX_PER_SECOND, jobsEnabled: e.JOBS_ENABLED === 'true', metricsToken: e.METRICS_TOKEN, disabledChannels: disabled,
   };

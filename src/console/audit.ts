@@ -18,7 +18,9 @@ import { AuditModel, UserModel } from './store';
 export type AuditAction =
   | 'login' | 'login_failed' | 'login_locked' | 'logout'
   | 'claim' | 'release' | 'transfer' | 'reassign' | 'close' | 'block' | 'followup_claim'
-  | 'online' | 'offline' | 'user_add' | 'user_disable' | 'user_enable' | 'user_unlock' | 'password_change';
+  | 'online' | 'offline' | 'user_add' | 'user_disable' | 'user_enable' | 'user_unlock' | 'password_change'
+  | 'monitor_start' | 'monitor_end' | 'wrapup_end' | 'handover_add' | 'handover_delete'
+  | 'quicktext_add' | 'quicktext_edit' | 'quicktext_retire' | 'quicktext_restore';
 
 /** The keyed hash stored instead of a name typed at a failed log-in. */
 export function typedNameHash(key: string, typed: string): string {

@@ -24,7 +24,7 @@ export function requireRole(...roles: Role[]): Guard {
 }
 
 /** Every logged-in role. */
-export const anyUser = (): Guard => requireRole('counsellor', 'manager', 'admin');
+export const anyUser = (): Guard => requireRole('counsellor', 'supervisor', 'manager', 'admin');
 
 /** The logged-in user kept in the session. */
 export interface SessionUser { username: string; role: Role }

@@ -12,6 +12,8 @@ import type { HandoffService } from '../handoff';
 import { registerAuthRoutes, sessionMiddleware } from './auth';
 import { publicRoute, requireRole, RouteInfo, SafeRouter } from './guard';
 import { registerRoutes } from './routes';
+import { registerShiftRoutes } from './shiftRoutes';
+import { registerSupervisionRoutes } from './supervisionRoutes';
 import { createReportsRouter } from '../reports';
 
 export { publicRoute, requireRole, SafeRouter } from './guard';
@@ -22,6 +24,7 @@ export { addressPrefix, audit, listAudit, typedNameHash } from './audit';
 export { forgetPidInAudit } from './store';
 export { purgeExpiredSessions } from './sessionStore';
 export { purgeLoginFailures } from './loginThrottle';
+export { purgeNotes as purgeHandoverNotes } from './shiftStore';
 export { SESSION_COOKIE } from './auth';
 
 /** Settings the console needs (a subset of Config). */
@@ -29,6 +32,8 @@ export interface ConsoleConfig {
   env: string; sessionSecret: string; sessionIdleMs: number; hotlineNumber?: string; reportMinCell?: number; tzReports?: string; loginLimitPerWindow?: number;
   /** Keys the hash of names typed at failed log-ins in the audit log (default: the session secret). */
   pseudonymKey?: string;
+  /** Shift handover notes are shown, then deleted, after this many hours (HANDOVER_NOTE_HOURS, default 48). */
+  handoverNoteHours?: number;
 }
 
 /** What the console needs from other areas. */
@@ -49,6 +54,8 @@ export function createConsole(cfg: ConsoleConfig, deps: ConsoleDeps): Router & {
   const api = new SafeRouter(cfg.sessionIdleMs);
   registerAuthRoutes(api, auth);
   registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber, auditKey, sessionSecret: cfg.sessionSecret });
+  registerSupervisionRoutes(api, deps.handoff);
+  registerShiftRoutes(api, { flows: deps.flows, handoverNoteHours: cfg.handoverNoteHours ?? 48 });
 
   const top = new SafeRouter(cfg.sessionIdleMs);
   top.get('/', publicRoute, (_req, res) => { res.setHeader('Cache-Control', 'no-store'); res.sendFile(path.join(STATIC_DIR, 'index.html')); });

@@ -1,14 +1,17 @@
 /**
  * The console's JSON API (mounted at /console/api). Every route names its guard; codes
  * from the handoff service map to HTTP statuses here and nowhere else (STYLE habit 7a).
- * A manager sees the queue, who is online and the load, and can reassign, but reads live
- * messages only of cases they hold themselves.
+ * Counsellors and supervisors take cases; a supervisor also views any live case read-only
+ * (supervisionRoutes.ts, audited) and reassigns. A manager sees the overview (staff, queue,
+ * times: never message text), reassigns, manages users and quick texts, reads reports; an
+ * admin manages users and reads the audit log.
  */
 import type { Request, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { FlowSet } from '../engine';
-import { formatService, servicesFor, text } from '../engine';
+import { formatService, servicesFor } from '../engine';
+import { activeQuickTexts } from './quickTexts';
 import type { FailCode, HandoffService } from '../handoff';
 import { CONTEXT_FLAGS, DispositionSchema, OUTCOMES, PERPETRATOR_RELATIONS, REFERRAL_CATEGORIES, VIOLENCE_TYPES } from '../cases';
 import { audit, listAudit } from './audit';
@@ -16,10 +19,14 @@ import { anyUser, requireRole, SafeRouter, userOf } from './guard';
 import { sseHandler } from './sse';
 import { addUser, changePassword, listUsers, setDisabled, unlockUser } from './users';
 
-const STATUS: Record<FailCode, number> = { not_found: 404, conflict: 409, forbidden: 403, caseload_full: 409, not_online: 409, closed_hours: 409, outside_window: 409, invalid: 400 };
+const STATUS: Record<FailCode, number> = { not_found: 404, conflict: 409, forbidden: 403, caseload_full: 409, not_online: 409, closed_hours: 409, outside_window: 409, invalid: 400, in_wrapup: 409 };
 const fail = (res: Response, code: FailCode | string) => res.status(STATUS[code as FailCode] ?? 400).json({ error: code });
-const counselling = () => requireRole('counsellor', 'manager');
+/** Who takes cases and reads their own live chats. */
+const counselling = () => requireRole('counsellor', 'supervisor');
+/** Who manages users and reads the audit log. */
 const managing = () => requireRole('manager', 'admin');
+/** Who sees the live overview (no message text) and reassigns. */
+const overseeing = () => requireRole('manager', 'supervisor');
 const param = (req: Request, name: string) => String(req.params[name] ?? '');
 
 /**
@@ -53,6 +60,9 @@ const COUNSELLOR_OUTCOMES = OUTCOMES.filter((o) => o !== 'abandoned' && o !== 'c
 /** What the routes need. */
 export interface RouteDeps { handoff: HandoffService; flows?: FlowSet; hotlineNumber?: string; auditKey?: string; sessionSecret: string }
 
+/** The quick-insert items of a case in its language: the managed texts first (quickTexts.ts), then the directory. */
+export type QuickItem = { label: string; text: string };
+
 /** Register the API routes (auth routes are registered separately). */
 export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
   const { handoff, flows } = deps;
@@ -82,7 +92,10 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
   });
 
   r.get('/cases', counselling(), async (req, res) => {
-    res.json({ cases: await handoff.myCases(userOf(req).username) });
+    const cases = await handoff.myCases(userOf(req).username);
+    // Who is viewing each case (a supervisor, read-only): the counsellor always knows.
+    const watchers = await handoff.supervision.watchersOf(cases.map((c) => c.hid));
+    res.json({ cases: cases.map((c) => ({ ...c, watchers: watchers[c.hid] ?? [] })) });
   });
 
   r.get('/cases/:hid/messages', counselling(), async (req, res) => {
@@ -107,10 +120,8 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
     const c = await handoff.caseOf(param(req, 'hid'));
     if (!c || c.status !== 'active') return fail(res, 'not_found');
     if (c.counsellorId !== u.username) return fail(res, 'forbidden');
-    const items: { label: string; text: string }[] = [];
+    const items: QuickItem[] = (await activeQuickTexts(flows, c.lang, deps.hotlineNumber)).map((q) => ({ label: q.label, text: q.text }));
     if (flows) {
-      const vars: Record<string, string> = deps.hotlineNumber ? { hotline: deps.hotlineNumber } : {};
-      items.push({ label: 'emergency', text: [text(flows, c.lang, 'emergency', vars), ...(deps.hotlineNumber ? [text(flows, c.lang, 'emergency.hotline', vars)] : [])].join('\n') });
       const s = servicesFor(flows.directory, c.answers?.province ?? 'national');
       for (const e of [...s.local.slice(0, 6), ...s.national.slice(0, 3)]) items.push({ label: c.lang === 'en' ? e.name.en : e.name.vi, text: formatService(e, c.lang) });
     }
@@ -153,7 +164,7 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
     if (!b) return;
     const { hours } = b;
     const c = await handoff.caseOf(param(req, 'hid'));
-    if (c && u.role === 'counsellor' && c.counsellorId !== u.username) return fail(res, 'forbidden');
+    if (c && u.role !== 'supervisor' && c.counsellorId !== u.username) return fail(res, 'forbidden');
     const out = await handoff.block(u.username, param(req, 'hid'), hours);
     if (!out.ok) return fail(res, out.code);
     await audit(u.username, 'block', out.pid, { hid: param(req, 'hid'), hours, until: out.until });
@@ -182,12 +193,13 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
 
   r.get('/counsellors', counselling(), async (_req, res) => {
     const o = await handoff.overview();
-    res.json({ counsellors: o.counsellors.map((c) => ({ username: c.username, online: c.online, free: Math.max(0, c.limit - c.load) })) });
+    // `free`: places left (limit − open cases); `wrapUp`: wrapping up, no transfer reaches them yet.
+    res.json({ counsellors: o.counsellors.map((c) => ({ username: c.username, online: c.online, free: Math.max(0, c.limit - c.load), wrapUp: !!c.wrapUpUntil })) });
   });
 
-  r.get('/manager/overview', managing(), async (_req, res) => { res.json(await handoff.overview()); });
+  r.get('/manager/overview', overseeing(), async (_req, res) => { res.json(await handoff.overview()); });
 
-  r.post('/manager/cases/:hid/reassign', managing(), async (req, res) => {
+  r.post('/manager/cases/:hid/reassign', overseeing(), async (req, res) => {
     const u = userOf(req);
     const b = parse(ToBody, req.body, res);
     if (!b) return;

@@ -2,7 +2,8 @@
  * Live updates for the console (server-sent events). The stream carries change notices
  * only ({kind, hid}), never text: the page then re-reads what changed through the API,
  * where the guards decide what this user may see. A counsellor hears about the queue and
- * their own cases; a manager also hears case and presence changes, but not others' messages.
+ * their own cases; a manager also hears case and presence changes, but not others' messages;
+ * a supervisor also hears that a message arrived in any case (they may view it, audited).
  * Streams end after a few minutes and the browser reconnects, so a logged-out or expired
  * session stops receiving within that time. The heartbeat keeps the counsellor "online".
  */
@@ -17,6 +18,8 @@ const MAX_STREAM_MS = 5 * 60_000;
 export function visibleTo(c: Change, user: { username: string; role: string }): boolean {
   if (c.kind === 'queue' || c.kind === 'followup' || c.kind === 'presence') return true;
   if (c.counsellors.includes(user.username)) return true;
+  // A supervisor may view any live case (read-only, audited): they hear of new messages (ids only).
+  if (user.role === 'supervisor' && (c.kind === 'message' || c.kind === 'case')) return true;
   return user.role !== 'counsellor' && c.kind === 'case';
 }
 

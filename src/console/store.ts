@@ -4,7 +4,8 @@
  */
 import { defineModel, Schema } from '../db/model';
 
-export type Role = 'counsellor' | 'manager' | 'admin';
+/** Console roles; what each may do is in the README's roles table. */
+export type Role = 'counsellor' | 'supervisor' | 'manager' | 'admin';
 
 /** A console user. */
 export interface UserDoc {

@@ -4,7 +4,7 @@
  * the rule in passwords.ts (length and a zxcvbn strength score).
  *
  * Who manages whom (canManage): an admin manages everyone; a manager manages counsellors
- * only, never an admin or another manager; nobody disables themselves. The operator at the
+ * and supervisors, never an admin or another manager; nobody disables themselves. The operator at the
  * server's command line (`npm run user`) is trusted like an admin.
  */
 import bcrypt from 'bcryptjs';
@@ -17,7 +17,7 @@ import { Role, UserModel } from './store';
 export { MIN_PASSWORD } from './passwords';
 
 /** Roles a user can have. */
-export const ROLES: readonly Role[] = ['counsellor', 'manager', 'admin'];
+export const ROLES: readonly Role[] = ['counsellor', 'supervisor', 'manager', 'admin'];
 const COST = 11;
 // Compared against when the user does not exist, so both paths take the same time.
 const DUMMY_HASH = bcrypt.hashSync('not-a-real-password-xx', COST);
@@ -36,10 +36,10 @@ export type Actor = { username: string; role: Role } | { operator: string };
 
 const nameOf = (a: Actor) => ('operator' in a ? a.operator : a.username);
 
-/** May this actor create, disable or enable a user with this role? Admins and the operator: anyone; managers: counsellors only. */
+/** May this actor create, disable or enable a user with this role? Admins and the operator: anyone; managers: counsellors and supervisors (line staff). */
 export function canManage(actor: Actor, target: Role): boolean {
   if ('operator' in actor || actor.role === 'admin') return true;
-  if (actor.role === 'manager') return target === 'counsellor';
+  if (actor.role === 'manager') return target === 'counsellor' || target === 'supervisor';
   return false;
 }
 

@@ -4,6 +4,7 @@
  * Every result is a typed Result; console/routes.ts maps codes to HTTP statuses.
  */
 import { createHash } from 'node:crypto';
+import { STAFF_ROLES } from './core';
 import type { Core } from './core';
 import { inSafeWindow, isOpen } from './officeHours';
 import type { LiveMessage } from './relay';
@@ -24,8 +25,10 @@ export interface FollowUpView {
   /** Web chat: the code works until then; the person came back at `returnedAt` (null: not yet). */
   resumeUntil: Date | null; returnedAt: Date | null;
 }
-/** Manager overview. */
-export interface Overview { counsellors: { username: string; online: boolean; load: number; limit: number }[]; queue: QueueView[]; active: CaseView[] }
+/** One staff member (counsellor or supervisor) in the overview; `wrapUpUntil` while wrapping up after a close. */
+export interface StaffView { username: string; role: string; online: boolean; load: number; limit: number; wrapUpUntil: Date | null }
+/** Manager/supervisor overview: staff only (never managers or admins), the queue with waiting times, live cases with handling times. */
+export interface Overview { counsellors: StaffView[]; queue: QueueView[]; active: (CaseView & { waitedMs: number; handledMs: number })[] }
 
 /** The counsellor actions (part of HandoffService). */
 export interface HandoffActions {
@@ -89,6 +92,8 @@ export function createActions(core: Core): HandoffActions {
       await feed.publish({ kind: 'queue', hid, counsellors: [] });
       return { ok: false, code: 'conflict' };
     }
+    // Claiming is the counsellor's own choice: it ends their wrap-up early.
+    if (st.wrapUp[username]) await PresenceModel.updateOne({ username }, { $set: { wrapUpUntil: null } });
     await core.say(c.pid, [await core.text(c.pid, joinedKey)]);
     await relay.add(hid, c.pid, 'system', 'joined', username, now);
     await core.record(c.pid, { type: 'claimed', at: now, danger: c.danger });
@@ -115,6 +120,7 @@ export function createActions(core: Core): HandoffActions {
     if (to === c.counsellorId) return { ok: false, code: 'invalid' };
     const st = await core.staffing();
     if (!st.online.includes(to)) return { ok: false, code: 'not_online' };
+    if (st.wrapUp[to]) return { ok: false, code: 'in_wrapup' };
     if ((st.load[to] ?? 0) >= (st.limits[to] ?? core.cfg.caseloadLimit)) return { ok: false, code: 'caseload_full' };
     const from = c.counsellorId;
     if (!(await takeOnce(`xfer:${hid}:${c.xfers ?? 0}`))) return { ok: false, code: 'conflict' };
@@ -139,6 +145,9 @@ export function createActions(core: Core): HandoffActions {
       await CaseNoteModel.updateOne({ hid }, { $set: { hid, pid: c.pid, author: username, noteSealed: core.deps.cipher.seal(note.trim()), createdAt: now, deleteAfter: new Date(now.getTime() + core.cfg.caseNoteRetentionDays * 86_400_000) } }, { upsert: true });
     }
     await relay.purge(hid);
+    // Wrap-up: time to finish notes and breathe before a transfer reaches this counsellor.
+    const wrapUpMs = core.cfg.wrapUpMs ?? 0;
+    if (wrapUpMs > 0) await PresenceModel.updateOne({ username }, { $set: { wrapUpUntil: new Date(now.getTime() + wrapUpMs) } });
     if (!c.personLeft && (await core.move(c, 'with_counsellor', 'bot', 'close', null))) {
       await core.say(c.pid, [await core.text(c.pid, 'live.closed')]);
       try { await core.deps.conversations.enterNode(c.pid, core.nodes.feedback); } catch { /* the conversation may have expired */ }
@@ -224,12 +233,18 @@ export function createActions(core: Core): HandoffActions {
     },
     heartbeat: (username, role) => presence(username, role, {}),
     async overview() {
-      const st = await core.staffing();
-      const people = await PresenceModel.find({}).sort({ username: 1 }).lean();
-      const active = await HandoffCaseModel.find({ status: 'active' }).lean<HandoffCaseDoc[]>();
+      const now = new Date();
+      const st = await core.staffing(now);
+      const people = await PresenceModel.find({ role: { $in: STAFF_ROLES } }).sort({ username: 1 }).lean();
+      const active = await HandoffCaseModel.find({ status: 'active' }).sort({ claimedAt: 1 }).lean<HandoffCaseDoc[]>();
       return {
-        counsellors: people.map((p) => ({ username: p.username, online: st.online.includes(p.username), load: st.load[p.username] ?? 0, limit: p.caseloadLimit ?? core.cfg.caseloadLimit })),
-        queue: await queue(), active: active.map(caseView),
+        counsellors: people.map((p) => ({
+          username: p.username, role: p.role, online: st.online.includes(p.username), load: st.load[p.username] ?? 0,
+          limit: p.caseloadLimit ?? core.cfg.caseloadLimit, wrapUpUntil: st.wrapUp[p.username] ?? null,
+        })),
+        queue: await queue(now),
+        // waitedMs: how long the person waited before a counsellor took the case; handledMs: since then.
+        active: active.map((c) => ({ ...caseView(c), waitedMs: (c.claimedAt ?? now).getTime() - c.waitingSince.getTime(), handledMs: c.claimedAt ? now.getTime() - c.claimedAt.getTime() : 0 })),
       };
     },
     lineOpen: (now = new Date()) => isOpen(core.hours, now),

@@ -19,9 +19,14 @@ import type { HandoffConfig, HandoffDeps, HandoffRecord } from './types';
 /** A counsellor counts as online while the console's heartbeat is recent. */
 export const PRESENCE_FRESH_MS = 90_000;
 const DEFAULT_HANDLE_MS = 20 * 60_000;
+/** Roles that take cases. A manager's or admin's console tab also beats, but they never count as staff. */
+export const STAFF_ROLES = ['counsellor', 'supervisor'];
 
-/** Staffing right now. */
-export interface Staffing { online: string[]; freeSlots: number; load: Record<string, number>; limits: Record<string, number> }
+/**
+ * Staffing right now. `wrapUp`: counsellors wrapping up after a close, until when; their
+ * free places are not counted (no transfer reaches them, the wait estimate stays honest).
+ */
+export interface Staffing { online: string[]; freeSlots: number; load: Record<string, number>; limits: Record<string, number>; wrapUp: Record<string, Date> }
 
 /** The service's shared state and helpers. */
 export class Core {
@@ -42,7 +47,7 @@ export class Core {
     this.nodes = { safeTime: deps.nodes?.safeTime ?? 'counsellor.safe_time', feedback: deps.nodes?.feedback ?? 'feedback.start', unavailable: deps.nodes?.unavailable ?? 'counsellor.unavailable' };
     this.line = new LineWatch(this.hours, async () => {
       const fresh = new Date(Date.now() - PRESENCE_FRESH_MS);
-      const online = await PresenceModel.countDocuments({ online: true, lastSeenAt: { $gt: fresh } });
+      const online = await PresenceModel.countDocuments({ online: true, role: { $in: STAFF_ROLES }, lastSeenAt: { $gt: fresh } });
       return { online, waiting: await HandoffCaseModel.countDocuments({ status: 'queued' }) };
     });
   }
@@ -84,17 +89,19 @@ export class Core {
 
   /** Who is online, their load and the free places. */
   async staffing(now = new Date()): Promise<Staffing> {
-    const online = await PresenceModel.find({ online: true, lastSeenAt: { $gt: new Date(now.getTime() - PRESENCE_FRESH_MS) } }).lean();
+    const online = await PresenceModel.find({ online: true, role: { $in: STAFF_ROLES }, lastSeenAt: { $gt: new Date(now.getTime() - PRESENCE_FRESH_MS) } }).lean();
     const active = await HandoffCaseModel.find({ status: 'active' }).lean();
     const load: Record<string, number> = {};
     for (const c of active) if (c.counsellorId) load[c.counsellorId] = (load[c.counsellorId] ?? 0) + 1;
     const limits: Record<string, number> = {};
+    const wrapUp: Record<string, Date> = {};
     let freeSlots = 0;
     for (const p of online) {
       limits[p.username] = p.caseloadLimit ?? this.cfg.caseloadLimit;
+      if (p.wrapUpUntil && p.wrapUpUntil > now) { wrapUp[p.username] = p.wrapUpUntil; continue; }
       freeSlots += Math.max(0, limits[p.username]! - (load[p.username] ?? 0));
     }
-    return { online: online.map((p) => p.username), freeSlots, load, limits };
+    return { online: online.map((p) => p.username), freeSlots, load, limits, wrapUp };
   }
 
   /** Queued cases in queue order. */

@@ -2,7 +2,9 @@
 export { createHandoff } from './service';
 export { eraseByPid as eraseHandoffByPid } from './store';
 export type { HandoffService } from './service';
-export type { HandoffActions, QueueView, CaseView, FollowUpView, Overview } from './actions';
+export type { HandoffActions, QueueView, CaseView, FollowUpView, Overview, StaffView } from './actions';
+export type { Supervision } from './supervision';
+export { WATCH_FRESH_MS } from './supervision';
 export type { LiveMessage } from './relay';
 export { ChangeFeed } from './feed';
 export type { Change } from './feed';

@@ -12,11 +12,12 @@ import type { DeliveryEvent } from '../outbox';
 import { log } from '../observability/log';
 import { createActions, HandoffActions } from './actions';
 import { Core } from './core';
+import { createSupervision, Supervision } from './supervision';
 import type { ChangeFeed } from './feed';
 import { purgeFeed } from './feed';
 import { isOpen } from './officeHours';
 import { oneTimeCode } from '../shared/crypto';
-import { CaseNoteModel, FlagModel, FollowUpModel, HandoffCaseDoc, HandoffCaseModel, HandoffLockModel, PresenceModel, takeOnce, updateHandoffCase } from './store';
+import { CaseNoteModel, FlagModel, FollowUpModel, HandoffCaseDoc, HandoffCaseModel, HandoffLockModel, PresenceModel, takeOnce, updateHandoffCase, WatchModel } from './store';
 import type { HandoffConfig, HandoffDeps } from './types';
 
 const DANGER_MEMORY_MS = 24 * 3_600_000;
@@ -37,6 +38,8 @@ export interface HandoffService extends HandoffActions {
   line: { current(): LineStatus | undefined; fresh(): Promise<LineStatus | undefined> };
   /** Stop background polling. */
   stop(): void;
+  /** Read-only viewing of live cases by supervisors, and the counsellors' wrap-up. */
+  supervision: Supervision;
   /** Internal machinery, for tests. */
   core: Core;
 }
@@ -256,6 +259,8 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
     await HandoffLockModel.deleteMany({ at: { $lt: new Date(now.getTime() - 7 * 86_400_000) } });
     await PresenceModel.updateMany({ online: true, lastSeenAt: { $lt: new Date(now.getTime() - 10 * 60_000) } }, { $set: { online: false } });
     await purgeFeed(now);
+    // A supervisor's view whose panel was closed without "stop": gone an hour after its last read.
+    await WatchModel.deleteMany({ lastSeenAt: { $lt: new Date(now.getTime() - 3_600_000) } });
   }
 
   return {
@@ -265,6 +270,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
     sweep,
     feed: core.feed,
     core,
+    supervision: createSupervision(core),
     line: { current: () => core.line.current(), fresh: async () => { await core.line.refresh(); return core.line.current(); } },
     personReturned,
     stop() { core.feed.stop(); core.line.stop(); },

@@ -9,6 +9,7 @@
  *   changes made on another instance (no change streams on FerretDB).
  * - handoff_notes: the optional sealed case note, deleted after its retention.
  * - handoff_flags: a recent danger mark and visited topic codes per pid, for the queue.
+ * - handoff_watches: which supervisor is viewing which live case right now (read-only).
  */
 import type { UpdateQuery } from 'mongoose';
 import { withPidLock } from '../conversations/pidLock';
@@ -157,7 +158,8 @@ const followUpSchema = new Schema<FollowUpDoc>({
 export const FollowUpModel = defineModel<FollowUpDoc>('FollowUp', 'handoff_followups', followUpSchema);
 
 /** A counsellor's availability, kept alive by the console's heartbeat. */
-export interface PresenceDoc { username: string; role: string; online: boolean; lastSeenAt: Date; caseloadLimit: number | null }
+/** `wrapUpUntil`: after closing a case the counsellor wraps up; no transfer reaches them before then. */
+export interface PresenceDoc { username: string; role: string; online: boolean; lastSeenAt: Date; caseloadLimit: number | null; wrapUpUntil?: Date | null }
 
 const presenceSchema = new Schema<PresenceDoc>({
   username: { type: String, required: true, unique: true },
@@ -165,6 +167,7 @@ const presenceSchema = new Schema<PresenceDoc>({
   online: { type: Boolean, default: false },
   lastSeenAt: { type: Date, required: true },
   caseloadLimit: { type: Number, default: null },
+  wrapUpUntil: { type: Date, default: null },
 }, { versionKey: false });
 
 export const PresenceModel = defineModel<PresenceDoc>('Presence', 'handoff_presence', presenceSchema);
@@ -209,6 +212,21 @@ const flagSchema = new Schema<FlagDoc>({
 
 export const FlagModel = defineModel<FlagDoc>('HandoffFlag', 'handoff_flags', flagSchema);
 
+/** A supervisor viewing a live case (read-only); `lastSeenAt` is renewed while their panel reads it. */
+export interface WatchDoc { hid: string; pid: string; supervisor: string; counsellorId: string | null; since: Date; lastSeenAt: Date }
+
+const watchSchema = new Schema<WatchDoc>({
+  hid: { type: String, required: true },
+  pid: { type: String, required: true, index: true },
+  supervisor: { type: String, required: true },
+  counsellorId: { type: String, default: null },
+  since: { type: Date, required: true },
+  lastSeenAt: { type: Date, required: true, index: true },
+}, { versionKey: false });
+watchSchema.index({ hid: 1, supervisor: 1 }, { unique: true });
+
+export const WatchModel = defineModel<WatchDoc>('HandoffWatch', 'handoff_watches', watchSchema);
+
 /**
  * One-time gates. FerretDB v1 does NOT make a conditional update atomic (measured: three
  * concurrent `updateOne({status:'queued'}, …)` all report modifiedCount 1), but a unique
@@ -243,7 +261,7 @@ export async function takeOnce(key: string): Promise<boolean> {
 export async function eraseByPid(pid: string): Promise<number> {
   const results = await Promise.all([
     HandoffMessageModel.deleteMany({ pid }), CaseNoteModel.deleteMany({ pid }), FollowUpModel.deleteMany({ pid }),
-    FlagModel.deleteMany({ _id: pid }), HandoffCaseModel.deleteMany({ pid }),
+    FlagModel.deleteMany({ _id: pid }), HandoffCaseModel.deleteMany({ pid }), WatchModel.deleteMany({ pid }),
   ]);
   return results.reduce((n, r) => n + (r.deletedCount ?? 0), 0);
 }

@@ -37,6 +37,8 @@ export interface HandoffConfig {
   caseNoteRetentionDays: number;
   /** Days a follow-up stays open and a web chat return code is valid (FOLLOWUP_DAYS, default 3). */
   followUpDays?: number;
+  /** Wrap-up after closing a case: no transfer reaches the counsellor for this long (WRAPUP_MINUTES, default 2). */
+  wrapUpMs?: number;
 }
 
 /** What createHandoff needs. */
@@ -52,4 +54,4 @@ export interface HandoffDeps {
 /** A typed expected outcome (STYLE habit 7a); routes map codes to HTTP statuses. */
 export type Result<T extends object = object> = ({ ok: true } & T) | { ok: false; code: FailCode };
 /** Codes of expected failures. */
-export type FailCode = 'not_found' | 'conflict' | 'forbidden' | 'caseload_full' | 'not_online' | 'closed_hours' | 'outside_window' | 'invalid';
+export type FailCode = 'not_found' | 'conflict' | 'forbidden' | 'caseload_full' | 'not_online' | 'closed_hours' | 'outside_window' | 'invalid' | 'in_wrapup';

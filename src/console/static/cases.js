@@ -26,6 +26,8 @@
     const head = [el('strong', { text: c.channel + ' · ' + c.lang }), ' ', el('span', { class: 'muted', text: [c.answers.role, c.answers.ageGroup, c.answers.province].filter(Boolean).join(' · ') })];
     if (c.danger) head.unshift(dangerBadge(), ' ');
     if (c.personLeft) head.push(el('p', { class: 'error', text: t('chat.left') }));
+    // A supervisor viewing this chat (read-only): the counsellor always knows.
+    if (c.watchers && c.watchers.length) head.push(el('p', { id: 'watch-banner', class: 'banner', role: 'status', text: t('chat.watching').replace('{names}', c.watchers.join(', ')) }));
     // A web chat follow-up is read only when the person comes back with their code.
     if (c.fromFollowUp && c.channel === 'webchat') head.push(el('p', { class: c.returnedAt ? 'muted' : 'error', text: c.returnedAt ? t('f.returned') + ' ' + localTime(c.returnedAt) : t('f.not_returned') }));
     $('chat-head').replaceChildren(...head);
@@ -37,7 +39,9 @@
       for (const it of (q.data.items || [])) sel.append(el('option', { value: it.text, text: it.label === 'emergency' ? t('chat.emergency') : it.label }));
       const cs = await api('GET', '/counsellors', undefined, true);
       const to = $('transfer-to'); to.replaceChildren();
-      for (const p of (cs.data.counsellors || [])) if (p.online && p.username !== S.me.username) to.append(el('option', { value: p.username, text: p.username + ' (' + p.free + ')' }));
+      // The number is the free places (limit − open cases); someone wrapping up takes no transfer yet.
+      for (const p of (cs.data.counsellors || [])) if (p.online && p.username !== S.me.username) to.append(el('option', { value: p.username, disabled: p.wrapUp ? 'disabled' : false, text: t(p.wrapUp ? 'o.free_wrapup' : 'o.free').replace('{name}', p.username).replace('{n}', p.free) }));
+      if (!to.options.length) to.append(el('option', { value: '', text: t('chat.nobody_free') }));
     }
     loadMessages(bg);
   }
@@ -48,7 +52,7 @@
     if (!r.ok || hid !== S.hid) return;
     const box = $('messages'); box.replaceChildren();
     for (const m of r.data.messages) {
-      const text = m.from === 'system' ? t('sys.' + m.text) : m.text;
+      const text = m.from === 'system' ? t('sys.' + m.text).replace('{name}', m.counsellorId || '') : m.text;
       const li = el('li', { class: 'from-' + m.from, 'data-seq': m.seq }, text);
       if (m.from === 'counsellor' && m.delivery) li.append(el('span', { class: 'delivery' + (m.delivery === 'failed' || m.delivery === 'window_expired' ? ' bad' : ''), text: t('d.' + m.delivery) }));
       box.append(li);
@@ -97,6 +101,7 @@
       $('close-form').reset(); $('close-form').classList.add('hidden');
       S.hid = null; chatFor = null;
       if (r.data.debrief) $('debrief').classList.remove('hidden');
+      if (CX.loadWrapup) CX.loadWrapup();
       loadCases(false);
     });
     $('debrief-ok').addEventListener('click', () => $('debrief').classList.add('hidden'));

@@ -7,6 +7,7 @@
   function applyI18n() {
     document.documentElement.lang = S.lang;
     for (const e of document.querySelectorAll('[data-i18n]')) e.textContent = t(e.getAttribute('data-i18n'));
+    for (const e of document.querySelectorAll('[data-i18n-placeholder]')) { e.placeholder = t(e.getAttribute('data-i18n-placeholder')); e.setAttribute('aria-label', e.placeholder); }
     $('lang').textContent = S.lang === 'vi' ? 'English' : 'Tiếng Việt';
   }
   function showLogin() {
@@ -23,13 +24,14 @@
     for (const id of ['nav', 'logout']) $(id).classList.remove('hidden');
     $('who').textContent = me.username + ' (' + me.role + ')';
     for (const e of document.querySelectorAll('[data-role]')) e.classList.toggle('hidden', !e.getAttribute('data-role').split(' ').includes(me.role));
-    const counselling = me.role === 'counsellor' || me.role === 'manager';
+    // Counsellors and supervisors take cases; managers oversee (no message text); admins manage users.
+    const counselling = me.role === 'counsellor' || me.role === 'supervisor';
     $('online-wrap').classList.toggle('hidden', !counselling);
     for (const v of ['queue', 'cases', 'followups']) document.querySelector('[data-view="' + v + '"]').classList.toggle('hidden', !counselling);
     S.options = (await api('GET', '/options')).data;
     emit('start', me);
     connectEvents();
-    CX.show(counselling ? 'queue' : 'audit');
+    CX.show(counselling ? 'queue' : me.role === 'manager' ? 'manager' : 'users');
   }
   /** Server-sent change notices: areas listen via CX.on('change'); other changes re-read the view. */
   function connectEvents() {

@@ -54,7 +54,7 @@ export async function startConsoleService(env: Record<string, string> = {}, data
 }
 
 /** Create a user (directly through the users service). */
-export async function makeUser(username: string, role: 'counsellor' | 'manager' | 'admin', password = 'correct horse battery'): Promise<void> {
+export async function makeUser(username: string, role: 'counsellor' | 'supervisor' | 'manager' | 'admin', password = 'correct horse battery'): Promise<void> {
   const r = await addUser({ operator: 'test' }, { username, role, password });
   if (!r.ok && r.code !== 'exists') throw new Error(`makeUser: ${r.code}`);
 }
