@@ -17,7 +17,7 @@ import { AuditModel, UserModel } from './store';
 /** Actions we audit. */
 export type AuditAction =
   | 'login' | 'login_failed' | 'login_locked' | 'logout'
-  | 'claim' | 'release' | 'transfer' | 'reassign' | 'close' | 'block' | 'followup_claim'
+  | 'claim' | 'release' | 'transfer' | 'reassign' | 'close' | 'block' | 'unblock' | 'followup_claim'
   | 'online' | 'offline' | 'user_add' | 'user_disable' | 'user_enable' | 'user_unlock' | 'password_change';
 
 /** The keyed hash stored instead of a name typed at a failed log-in. */

@@ -12,6 +12,8 @@ import type { HandoffService } from '../handoff';
 import { registerAuthRoutes, sessionMiddleware } from './auth';
 import { publicRoute, requireRole, RouteInfo, SafeRouter } from './guard';
 import { registerRoutes } from './routes';
+import { registerAlertRoutes } from './alertsRoutes';
+import { StreamPresence } from './presence';
 import { createReportsRouter } from '../reports';
 
 export { publicRoute, requireRole, SafeRouter } from './guard';
@@ -29,6 +31,8 @@ export interface ConsoleConfig {
   env: string; sessionSecret: string; sessionIdleMs: number; hotlineNumber?: string; reportMinCell?: number; tzReports?: string; loginLimitPerWindow?: number;
   /** Keys the hash of names typed at failed log-ins in the audit log (default: the session secret). */
   pseudonymKey?: string;
+  /** After the last console tab of a counsellor closed, they go off duty after this long (CONSOLE_PRESENCE_GRACE_SECONDS). */
+  presenceGraceMs?: number;
 }
 
 /** What the console needs from other areas. */
@@ -45,10 +49,16 @@ export const STATIC_DIR = path.join(REPO_ROOT, 'src', 'console', 'static');
 /** Build the console router. `routeTable` lists every route with its guard. */
 export function createConsole(cfg: ConsoleConfig, deps: ConsoleDeps): Router & { routeTable: RouteInfo[] } {
   const auditKey = cfg.pseudonymKey ?? cfg.sessionSecret;
-  const auth = { sessionSecret: cfg.sessionSecret, sessionIdleMs: cfg.sessionIdleMs, secureCookies: cfg.env === 'production', loginLimitPerWindow: cfg.loginLimitPerWindow, auditKey };
+  const presence = new StreamPresence(deps.handoff, cfg.presenceGraceMs);
+  // Logging out ends presence at once (the switch would otherwise stay on until the tab closes).
+  const onLogout = async (u: { username: string; role: string }) => {
+    if ((await deps.handoff.presenceOf(u.username)).online) await deps.handoff.setOnline(u.username, u.role, false);
+  };
+  const auth = { sessionSecret: cfg.sessionSecret, sessionIdleMs: cfg.sessionIdleMs, secureCookies: cfg.env === 'production', loginLimitPerWindow: cfg.loginLimitPerWindow, auditKey, onLogout };
   const api = new SafeRouter(cfg.sessionIdleMs);
   registerAuthRoutes(api, auth);
-  registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber, auditKey, sessionSecret: cfg.sessionSecret });
+  registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber, auditKey, sessionSecret: cfg.sessionSecret, presence });
+  registerAlertRoutes(api, { handoff: deps.handoff });
 
   const top = new SafeRouter(cfg.sessionIdleMs);
   top.get('/', publicRoute, (_req, res) => { res.setHeader('Cache-Control', 'no-store'); res.sendFile(path.join(STATIC_DIR, 'index.html')); });
