@@ -97,6 +97,7 @@
   CX.on('ready', () => {
     $('block').addEventListener('click', openDialog);
     $('block-cancel').addEventListener('click', closeDialog);
+    $('block-reasons').addEventListener('change', () => { $('block-msg').textContent = ''; });
     $('block-dialog').addEventListener('keydown', (ev) => { if (ev.key === 'Escape') closeDialog(); });
     $('block-form').addEventListener('submit', async (ev) => {
       ev.preventDefault();

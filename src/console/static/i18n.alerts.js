@@ -2,7 +2,7 @@
 'use strict';
 Object.assign(window.I18N.vi, {
   'al.queue': 'Hàng chờ', 'al.danger': 'NGUY HIỂM', 'al.unread': 'tin mới',
-  'al.sound_on': '🔔 Âm báo: bật', 'al.sound_off': '🔕 Âm báo: tắt', 'al.notify_ask': 'Bật thông báo trình duyệt',
+  'al.sound_on': 'Âm báo: bật', 'al.sound_off': 'Âm báo: tắt', 'al.notify_ask': 'Bật thông báo trình duyệt',
   'al.notify_new': 'Có người mới đang chờ', 'al.notify_danger': 'NGUY HIỂM: có người đang chờ',
   'al.notify_body': 'Mở bảng điều khiển để nhận ca.',
   'un.badge': 'tin chưa đọc',
@@ -21,7 +21,7 @@ Object.assign(window.I18N.vi, {
 });
 Object.assign(window.I18N.en, {
   'al.queue': 'Queue', 'al.danger': 'DANGER', 'al.unread': 'new',
-  'al.sound_on': '🔔 Sound: on', 'al.sound_off': '🔕 Sound: off', 'al.notify_ask': 'Turn on browser notifications',
+  'al.sound_on': 'Sound: on', 'al.sound_off': 'Sound: off', 'al.notify_ask': 'Turn on browser notifications',
   'al.notify_new': 'New person waiting', 'al.notify_danger': 'DANGER: person waiting',
   'al.notify_body': 'Open the console to claim.',
   'un.badge': 'unread',
