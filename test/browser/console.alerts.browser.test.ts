@@ -19,6 +19,7 @@ import { AuditModel } from '../../src/console/store';
 import { ConversationModel } from '../../src/conversations/store';
 import { HandoffCaseModel } from '../../src/handoff/store';
 import { startFakeTelegram, FakeTelegram } from '../fakes/fakeTelegram';
+import { signZalo, startFakeZalo, FakeZalo } from '../fakes/fakeZalo';
 import { postUpdate, telegramEnv, textUpdate } from '../support/telegram';
 import { ConsoleService, login, makeUser, post, startConsoleService, tapUpdate, until } from '../integration/console/harness';
 
@@ -29,6 +30,8 @@ const TABLET = { width: 768, height: 1024 };
 
 let cs: ConsoleService;
 let tg: FakeTelegram;
+let zalo: FakeZalo;
+const ZALO = { appId: 'zalo-app-browser', appSecret: 'zalo-app-secret-browser', oaSecret: 'zalo-oa-secret-browser' };
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -37,7 +40,12 @@ let upd = 80_000;
 
 beforeAll(async () => {
   tg = await startFakeTelegram();
-  cs = await startConsoleService(telegramEnv(tg.url));
+  zalo = await startFakeZalo({ appId: ZALO.appId, appSecret: ZALO.appSecret, refreshToken: 'rt-1' });
+  // A one-hour Zalo reply window: a claimed Zalo case is at once inside the last hour (the warning).
+  cs = await startConsoleService({
+    ...telegramEnv(tg.url), ZALO_REPLY_WINDOW_HOURS: '1',
+    ZALO_APP_ID: ZALO.appId, ZALO_APP_SECRET: ZALO.appSecret, ZALO_OA_SECRET: ZALO.oaSecret, ZALO_REFRESH_TOKEN: 'rt-1', ZALO_API_BASE: zalo.url, ZALO_OAUTH_BASE: zalo.url,
+  });
   await makeUser('lan', 'counsellor');
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   context = await browser.newContext({ viewport: LAPTOP, locale: 'vi-VN' });
@@ -63,7 +71,7 @@ beforeAll(async () => {
   page.on('console', (m) => { if (m.type() === 'error' && !/401/.test(m.text())) problems.push(`console: ${m.text()}`); });
   mkdirSync(OUT, { recursive: true });
 }, 60_000);
-afterAll(async () => { await browser?.close(); await cs?.close(); cs?.svc.cleanup(); await tg?.close(); });
+afterAll(async () => { await browser?.close(); await cs?.close(); cs?.svc.cleanup(); await tg?.close(); await zalo?.close(); });
 
 const pidOf = (chat: number) => cs.svc.wired.pipeline.pidOf({ channel: 'telegram', channelUserId: String(chat) });
 async function say(chat: number, text: string): Promise<void> { expect(await postUpdate(cs.svc.url, textUpdate(chat, text, upd++))).toBe(200); }
@@ -206,6 +214,38 @@ it('block: a confirmation with a reason and a duration, the mark and expiry, the
   expect(await AuditModel.findOne({ action: 'unblock', actor: 'lan' }).lean()).not.toBeNull();
   expect(problems).toEqual([]);
 });
+
+it('a Zalo case shows how long the counsellor can still reply, with a warning in the last hour', async () => {
+  const user = 'zuser-browser-1';
+  const zaloSay = async (text: string) => {
+    const raw = JSON.stringify({ app_id: ZALO.appId, user_id_by_app: '1', event_name: 'user_send_text', sender: { id: user }, recipient: { id: 'oa-1' }, message: { msg_id: `m-${upd++}`, text }, timestamp: String(Date.now()) });
+    const ts = (/"timestamp":"(\d+)"/.exec(raw) ?? [])[1] ?? '';
+    const r = await fetch(`${cs.svc.url}/webhooks/zalo`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-zevent-signature': signZalo(raw, { appId: ZALO.appId, oaSecret: ZALO.oaSecret, timestamp: ts }) }, body: raw });
+    expect(r.status).toBe(200);
+  };
+  await zaloSay('hi');
+  await zalo.waitFor(() => zalo.sent(user).some((t) => t.split('\n').some((l) => /^\d+\. .*tư vấn viên/i.test(l))), 15_000);
+  const menu = zalo.sent(user).find((t) => t.split('\n').some((l) => /^\d+\. .*tư vấn viên/i.test(l)))!;
+  await zaloSay(menu.split('\n').find((l) => /^\d+\. .*tư vấn viên/i.test(l))!.split('.')[0]!);
+  for (const t of ['1', '1', '3', 'ha noi']) { await new Promise((r) => setTimeout(r, 150)); await zaloSay(t); }
+  const zpid = cs.svc.wired.pipeline.pidOf({ channel: 'zalo', channelUserId: user });
+  const z = await until(() => HandoffCaseModel.findOne({ pid: zpid, status: 'queued' }).lean(), 15_000, 'zalo queued');
+  await page.click('#nav button[data-view="queue"]');
+  await page.locator(`tr.queue-row[data-hid="${z.hid}"] button.claim`).click();
+  await page.locator(`#case-list li[data-hid="${z.hid}"].selected`).waitFor({ timeout: 10_000 });
+  const warn = page.locator('#chat-head .reply-window.warn');
+  await warn.waitFor({ timeout: 5000 });
+  expect(await warn.innerText()).toMatch(/^Sắp hết thời hạn trả lời của kênh: còn (59|60) phút$/);
+  expect(await page.locator(`#case-list li[data-hid="${z.hid}"] .reply-window.warn`).count()).toBe(1);
+  // Telegram has no reply window: nothing shown there.
+  await page.locator(`#case-list li[data-hid="${await hidOf(3002)}"]`).click();
+  await page.locator(`#case-list li[data-hid="${await hidOf(3002)}"].selected`).waitFor();
+  expect(await page.locator('#chat-head .reply-window').count()).toBe(0);
+  await page.locator(`#case-list li[data-hid="${z.hid}"]`).click();
+  await warn.waitFor();
+  await page.locator('#messages li.from-system').first().waitFor();
+  await shots('reply-window');
+}, 90_000);
 
 it('logging out ends presence; a manager can unblock too (API, role checked elsewhere)', async () => {
   const lanApi = await login(cs.url, 'lan');

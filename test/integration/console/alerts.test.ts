@@ -30,7 +30,7 @@ beforeAll(async () => {
   tg = await startFakeTelegram();
   zalo = await startFakeZalo({ appId: APP_ID, appSecret: APP_SECRET, refreshToken: 'rt-1' });
   cs = await startConsoleService({
-    ...telegramEnv(tg.url), CONSOLE_PRESENCE_GRACE_SECONDS: '0.4', ZALO_REPLY_WINDOW_HOURS: '24',
+    ...telegramEnv(tg.url), CONSOLE_PRESENCE_GRACE_SECONDS: '1.5', ZALO_REPLY_WINDOW_HOURS: '24',
     ZALO_APP_ID: APP_ID, ZALO_APP_SECRET: APP_SECRET, ZALO_OA_SECRET: OA_SECRET, ZALO_REFRESH_TOKEN: 'rt-1', ZALO_API_BASE: zalo.url, ZALO_OAUTH_BASE: zalo.url,
   });
   for (const u of ['lan', 'minh']) await makeUser(u, 'counsellor');
@@ -49,8 +49,10 @@ async function askForCounsellor(chat: number): Promise<void> {
 }
 
 /** The console's event stream with a session cookie; collects the change notices as sent. */
-function openStream(cookie: string): { events: Record<string, unknown>[]; close(): void } {
+function openStream(cookie: string): { events: Record<string, unknown>[]; ready: Promise<void>; close(): void } {
   const events: Record<string, unknown>[] = [];
+  let opened: () => void = () => undefined;
+  const ready = new Promise<void>((r) => { opened = r; });
   const req = http.get(`${cs.url}/console/api/events`, { headers: { cookie, accept: 'text/event-stream' } }, (res) => {
     let buf = '';
     res.setEncoding('utf8');
@@ -61,12 +63,13 @@ function openStream(cookie: string): { events: Record<string, unknown>[]; close(
         const block = buf.slice(0, i);
         buf = buf.slice(i + 2);
         const data = /^data: (.*)$/m.exec(block);
+        if (/^event: hello$/m.test(block)) opened();
         if (/^event: change$/m.test(block) && data) events.push(JSON.parse(data[1]!));
       }
     });
   });
   req.on('error', () => undefined);
-  return { events, close: () => req.destroy() };
+  return { events, ready, close: () => req.destroy() };
 }
 async function cookieOf(username: string): Promise<{ cookie: string; csrf: string }> {
   const r = await request(cs.url).post('/console/api/login').send({ username, password: 'correct horse battery' });
@@ -113,15 +116,15 @@ describe('queue notices and presence', () => {
     expect((await request(cs.url).post('/console/api/presence').set('Cookie', cookie).set('X-CSRF-Token', csrf).send({ online: true })).status).toBe(200);
     const tab1 = openStream(cookie);
     const tab2 = openStream(cookie);
-    await sleep(200);
+    await Promise.all([tab1.ready, tab2.ready]);
     tab1.close();
-    await sleep(900);
+    await sleep(2500); // longer than the grace period
     expect(await online('minh')).toBe(true); // one tab still open
     tab2.close();
     // A reload: the stream comes back within the grace period.
-    await sleep(100);
     const reloaded = openStream(cookie);
-    await sleep(900);
+    await reloaded.ready;
+    await sleep(2500);
     expect(await online('minh')).toBe(true);
     reloaded.close();
     await until(async () => !(await online('minh')), 5000, 'offline after the last tab');
@@ -147,7 +150,7 @@ describe('reply window', () => {
     const user = 'zuser-alerts-1';
     const zpid = cs.svc.wired.pipeline.pidOf({ channel: 'zalo', channelUserId: user });
     await zaloSay(user, 'hi');
-    await zalo.waitFor(() => zalo.sent(user).some((t) => /tư vấn viên/i.test(t)), 15_000);
+    await zalo.waitFor(() => zalo.sent(user).some((t) => t.split('\n').some((l) => /^\d+\. .*tư vấn viên/i.test(l))), 15_000);
     const menu = zalo.sent(user).find((t) => t.split('\n').some((l) => /^\d+\. .*tư vấn viên/i.test(l)))!;
     await zaloSay(user, menu.split('\n').find((l) => /^\d+\. .*tư vấn viên/i.test(l))!.split('.')[0]!);
     for (const t of ['1', '1', '3', 'ha noi']) { await sleep(150); await zaloSay(user, t); }
@@ -218,6 +221,20 @@ describe('block and unblock', () => {
     expect((await post(hoa, `/cases/${hid}/block`, { hours: 72, reason: 'threats_to_staff' })).status).toBe(200);
     expect((await post(hoa, `/cases/${hid}/unblock`)).status).toBe(200);
     expect((await minh.agent.get('/console/api/blocks')).body.blocks).toEqual([]);
+  });
+
+  it('a manager blocks someone waiting in the queue: the queue row shows the block and its expiry', async () => {
+    await askForCounsellor(2002);
+    const hid = (await HandoffCaseModel.findOne({ pid: pidOf(2002), status: 'queued' }).lean())!.hid;
+    const hoa = await login(cs.url, 'hoa');
+    const r = await post(hoa, `/cases/${hid}/block`, { hours: 24, reason: 'spam_or_prank' });
+    expect(r.status).toBe(200);
+    const lan = await login(cs.url, 'lan');
+    const row = ((await lan.agent.get('/console/api/queue')).body.queue as { hid: string; blockedUntil: string | null; blockReason: string | null }[]).find((q) => q.hid === hid)!;
+    expect(row).toMatchObject({ blockedUntil: r.body.until, blockReason: 'spam_or_prank' });
+    expect((await post(lan, `/cases/${hid}/unblock`)).status).toBe(200);
+    const after = ((await lan.agent.get('/console/api/queue')).body.queue as { hid: string; blockedUntil: string | null }[]).find((q) => q.hid === hid)!;
+    expect(after.blockedUntil).toBeNull();
   });
 
   it('a blocked person can still erase their data at once', async () => {
