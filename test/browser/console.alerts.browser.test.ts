@@ -27,6 +27,7 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 const OUT = path.join(__dirname, '..', '..', 'test-output');
 const LAPTOP = { width: 1366, height: 768 };
 const TABLET = { width: 768, height: 1024 };
+const PHONE = { width: 360, height: 740 };
 
 let cs: ConsoleService;
 let tg: FakeTelegram;
@@ -83,10 +84,14 @@ async function askForCounsellor(chat: number): Promise<void> {
 }
 const hidOf = async (chat: number) => (await HandoffCaseModel.findOne({ pid: pidOf(chat) }).sort({ waitingSince: -1 }).lean())!.hid;
 const notes = () => page.evaluate(() => (window as unknown as { __notes: { title: string; body?: string }[] }).__notes);
-async function shots(name: string): Promise<void> {
+async function shots(name: string, phone = false): Promise<void> {
   await page.screenshot({ path: path.join(OUT, `console-alerts-${name}-laptop.png`), fullPage: true });
   await page.setViewportSize(TABLET);
   await page.screenshot({ path: path.join(OUT, `console-alerts-${name}-tablet.png`), fullPage: true });
+  if (phone) {
+    await page.setViewportSize(PHONE);
+    await page.screenshot({ path: path.join(OUT, `console-alerts-${name}-phone.png`), fullPage: true });
+  }
   await page.setViewportSize(LAPTOP);
 }
 
@@ -170,12 +175,27 @@ it('a message in a case not on screen: unread badge, moved to the top, counted i
   await until(async () => (await badge.innerText()) === String(fresh), 5000, `badge ${fresh}`);
   expect(await page.locator('#case-list li').first().getAttribute('data-hid')).toBe(danger);
   await page.waitForFunction((n) => document.title.includes(`${n} tin mới`), fresh, { timeout: 5000 });
-  await shots('unread');
+  await shots('unread', true);
 
   await page.locator(`#case-list li[data-hid="${danger}"]`).click();
   await page.locator('#messages li.from-person', { hasText: 'anh ấy sắp về rồi' }).waitFor();
   await badge.waitFor({ state: 'detached', timeout: 5000 });
   await page.waitForFunction(() => !/tin mới/.test(document.title), undefined, { timeout: 5000 });
+
+  // Keys: typing in the message box is not taken over (Alt+Q there does nothing); Esc leaves
+  // it; then Alt+Q opens quick insert and Alt+↓ switches to the next case in the list.
+  await page.click('#send-text');
+  await page.keyboard.press('Alt+KeyQ');
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('send-text');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Alt+KeyQ');
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('quick');
+  await page.keyboard.press('Escape');
+  const order = await page.locator('#case-list li[data-hid]').evaluateAll((els) => els.map((e) => e.getAttribute('data-hid')));
+  await page.keyboard.press('Alt+ArrowDown');
+  await page.locator(`#case-list li[data-hid="${order[(order.indexOf(danger) + 1) % order.length]}"].selected`).waitFor();
+  await page.keyboard.press('Alt+ArrowUp');
+  await page.locator(`#case-list li[data-hid="${danger}"].selected`).waitFor();
 });
 
 it('block: a confirmation with a reason and a duration, the mark and expiry, then unblock', async () => {
@@ -200,7 +220,7 @@ it('block: a confirmation with a reason and a duration, the mark and expiry, the
   expect(Math.round((blocked.getTime() - Date.now()) / 3_600_000)).toBe(72);
   await tg.waitFor(() => tg.sent(3001).slice(before).some((t) => /nhắn lại cho chúng tôi từ/.test(t)) && tg.sent(3001).slice(before).some((t) => t.includes('113')));
   expect(await AuditModel.findOne({ action: 'block', actor: 'lan', 'detail.reason': 'abusive_to_staff' }).lean()).not.toBeNull();
-  await shots('blocked-case');
+  await shots('blocked-case', true);
 
   // The queue page lists the block with its expiry.
   await page.click('#nav button[data-view="queue"]');
