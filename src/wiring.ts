@@ -47,12 +47,15 @@ export async function wireAreas(config: Config): Promise<Wired> {
   const outbox = new Outbox(cipher);
   const control = createConversationControl({ flows, engineConfig, outbox });
   const cases = createCases(config);
-  const handoff = createHandoff(config, { conversations: control, cases, cipher, flows });
+  // The adapters are built below (they need the ingest); the console asks for reply windows later.
+  let adapterList: ChannelAdapter[] = [];
+  const replyWindowHours = (channel: string) => adapterList.find((a) => a.name === channel)?.replyWindowHours;
+  const handoff = createHandoff(config, { conversations: control, cases, cipher, flows, replyWindowHours });
   // Cases first: the handoff's recordHandoff calls then find the episode already open.
   // Erase last: the handoff sink has ended an open case (as an exit) and cases recorded it.
   const erase = createEraseSink({ handoff: eraseHandoffByPid, cases: unlinkCasesByPid, outbox: eraseDeliveredByPid, audit: forgetPidInAudit });
   const sinks: EventSink[] = [cases, handoff.sink, erase];
-  const pipeline = new ConversationPipeline({ flows, engineConfig, pseudonymKey: config.pseudonymKey, cipher, outbox, sinks, line: handoff.line });
+  const pipeline = new ConversationPipeline({ flows, engineConfig, pseudonymKey: config.pseudonymKey, cipher, outbox, sinks, line: handoff.line, timeZone: config.tzReports });
   outbox.onDelivery((e) => handoff.onDelivery(e));
   const ingest: Ingest = { pipeline, flows, engineConfig, emergencies: new EmergencyMemory() };
 
@@ -63,6 +66,7 @@ export async function wireAreas(config: Config): Promise<Wired> {
   };
   const channels = buildAdapters(config, { cipher, ingest, onWebchatResumed });
   const { adapters } = channels;
+  adapterList = adapters;
   const worker = new OutboxWorker(adapters, outbox, cipher, {
     maxAttempts: config.outboxMaxAttempts,
     limits: { telegram: { ...LIMITS.telegram!, overallPerSecond: config.telegramMaxPerSecond, overallBurst: config.telegramMaxPerSecond } },

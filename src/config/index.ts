@@ -46,6 +46,9 @@ const EnvSchema = z.object({
   ZALO_OAUTH_BASE: z.string().url().default('https://oauth.zaloapp.com'),
   ZALO_SIGNATURE_VARIANT: z.enum(['mac_appid', 'plain_appid', 'mac_oaid']).default('mac_appid'),
   // Shorter than the 3 days the seen log keeps update ids (jobs/retention.ts QUEUE_KEEP_DAYS): older replays would pass the dedupe.
+  // Hours after the person's last message Zalo still lets the OA write. Public sources disagree
+  // (48 h of free replies vs up to 7 days as paid/"consultation" messages): a setting, default 48.
+  ZALO_REPLY_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(48),
   ZALO_EVENT_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(3 * 24 * 60 - 1).default(60),
   MESSENGER_PAGE_ACCESS_TOKEN: optionalText,
   MESSENGER_APP_SECRET: optionalText,
@@ -72,6 +75,7 @@ const EnvSchema = z.object({
   WEBCHAT_REPLY_MAX_AGE_MINUTES: int(15),
   WEBCHAT_SESSION_IDLE_DAYS: int(7),
   SESSION_IDLE_MINUTES: int(30),
+  CONSOLE_PRESENCE_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(45),
   OUTBOX_MAX_ATTEMPTS: int(8),
   TELEGRAM_MAX_PER_SECOND: int(28),
   JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
@@ -127,6 +131,8 @@ export interface Config {
     apiBase: string; oauthBase: string; signatureVariant: 'mac_appid' | 'plain_appid' | 'mac_oaid';
     /** Events whose signed timestamp is older are answered 200 and not processed. */
     eventMaxAgeMs: number;
+    /** Hours after the person's last message we may still write (ZALO_REPLY_WINDOW_HOURS). */
+    replyWindowHours: number;
   };
   messenger?: {
     pageAccessToken: string; appSecret: string; verifyToken: string; apiBase: string;
@@ -158,6 +164,8 @@ export interface Config {
   /** Web chat: session counter rows (and exit tombstones) idle this long are deleted. */
   webchatSessionIdleMs: number;
   sessionIdleMs: number;
+  /** A counsellor whose last console tab closed goes off duty after this long. */
+  presenceGraceMs: number;
   outboxMaxAttempts: number;
   /** Telegram allows about 30 messages/s per bot; the benchmark lifts our limit to measure the pipeline. */
   telegramMaxPerSecond: number;
@@ -223,6 +231,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         appId: e.ZALO_APP_ID, appSecret: e.ZALO_APP_SECRET, oaSecret: e.ZALO_OA_SECRET,
         refreshToken: e.ZALO_REFRESH_TOKEN, apiBase: e.ZALO_API_BASE, oauthBase: e.ZALO_OAUTH_BASE,
         signatureVariant: e.ZALO_SIGNATURE_VARIANT, eventMaxAgeMs: e.ZALO_EVENT_MAX_AGE_MINUTES * 60_000,
+        replyWindowHours: e.ZALO_REPLY_WINDOW_HOURS,
       }
     : undefined;
   if (!zalo) disabled.push('zalo disabled: set ZALO_APP_ID, ZALO_APP_SECRET and ZALO_OA_SECRET to enable it');
@@ -266,7 +275,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     handoffWaitLimitMs: e.HANDOFF_WAIT_LIMIT_MINUTES * 60_000, handoffIdleMs: e.HANDOFF_IDLE_MINUTES * 60_000,
     caseNoteRetentionDays: e.CASE_NOTE_RETENTION_DAYS, auditRetentionDays: e.AUDIT_RETENTION_DAYS, followUpDays: e.FOLLOWUP_DAYS,
     wrapUpMs: e.WRAPUP_MINUTES * 60_000, handoverNoteHours: e.HANDOVER_NOTE_HOURS,
-    webchatReplyMaxAgeMs: e.WEBCHAT_REPLY_MAX_AGE_MINUTES * 60_000, webchatSessionIdleMs: e.WEBCHAT_SESSION_IDLE_DAYS * 86_400_000, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    webchatReplyMaxAgeMs: e.WEBCHAT_REPLY_MAX_AGE_MINUTES * 60_000, webchatSessionIdleMs: e.WEBCHAT_SESSION_IDLE_DAYS * 86_400_000, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000, presenceGraceMs: e.CONSOLE_PRESENCE_GRACE_SECONDS * 1000,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, telegramMaxPerSecond: e.TELEGRAM_MAX_PER_SECOND, jobsEnabled: e.JOBS_ENABLED === 'true', metricsToken: e.METRICS_TOKEN, disabledChannels: disabled,
   };
 }

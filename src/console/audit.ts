@@ -20,7 +20,7 @@ export type AuditAction =
   | 'claim' | 'release' | 'transfer' | 'reassign' | 'close' | 'block' | 'followup_claim'
   | 'online' | 'offline' | 'user_add' | 'user_disable' | 'user_enable' | 'user_unlock' | 'password_change'
   | 'monitor_start' | 'monitor_end' | 'wrapup_end' | 'handover_add' | 'handover_delete'
-  | 'quicktext_add' | 'quicktext_edit' | 'quicktext_retire' | 'quicktext_restore';
+  | 'quicktext_add' | 'quicktext_edit' | 'quicktext_retire' | 'quicktext_restore' | 'unblock';
 
 /** The keyed hash stored instead of a name typed at a failed log-in. */
 export function typedNameHash(key: string, typed: string): string {

@@ -15,7 +15,11 @@ import { MongoSessionStore } from './sessionStore';
 import { verifyLogin } from './users';
 
 /** Settings of the auth layer. */
-export interface AuthConfig { sessionSecret: string; sessionIdleMs: number; secureCookies: boolean; loginLimitPerWindow?: number; auditKey: string }
+export interface AuthConfig {
+  sessionSecret: string; sessionIdleMs: number; secureCookies: boolean; loginLimitPerWindow?: number; auditKey: string;
+  /** Runs before the session ends (the console ends the user's presence). */
+  onLogout?: (u: { username: string; role: string }) => Promise<void>;
+}
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'gbv_console';
@@ -76,6 +80,7 @@ export function registerAuthRoutes(r: SafeRouter, cfg: AuthConfig): void {
   r.post('/logout', anyUser(), async (req, res) => {
     const u = userOf(req);
     await audit(u.username, 'logout');
+    if (cfg.onLogout) await cfg.onLogout(u).catch(() => undefined);
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
     res.clearCookie(SESSION_COOKIE, { path: '/console' });
     res.json({ ok: true });

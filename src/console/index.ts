@@ -14,6 +14,8 @@ import { publicRoute, requireRole, RouteInfo, SafeRouter } from './guard';
 import { registerRoutes } from './routes';
 import { registerShiftRoutes } from './shiftRoutes';
 import { registerSupervisionRoutes } from './supervisionRoutes';
+import { registerAlertRoutes } from './alertsRoutes';
+import { StreamPresence } from './presence';
 import { createReportsRouter } from '../reports';
 
 export { publicRoute, requireRole, SafeRouter } from './guard';
@@ -34,6 +36,8 @@ export interface ConsoleConfig {
   pseudonymKey?: string;
   /** Shift handover notes are shown, then deleted, after this many hours (HANDOVER_NOTE_HOURS, default 48). */
   handoverNoteHours?: number;
+  /** After the last console tab of a counsellor closed, they go off duty after this long (CONSOLE_PRESENCE_GRACE_SECONDS). */
+  presenceGraceMs?: number;
 }
 
 /** What the console needs from other areas. */
@@ -50,12 +54,19 @@ export const STATIC_DIR = path.join(REPO_ROOT, 'src', 'console', 'static');
 /** Build the console router. `routeTable` lists every route with its guard. */
 export function createConsole(cfg: ConsoleConfig, deps: ConsoleDeps): Router & { routeTable: RouteInfo[] } {
   const auditKey = cfg.pseudonymKey ?? cfg.sessionSecret;
-  const auth = { sessionSecret: cfg.sessionSecret, sessionIdleMs: cfg.sessionIdleMs, secureCookies: cfg.env === 'production', loginLimitPerWindow: cfg.loginLimitPerWindow, auditKey };
+  const presence = new StreamPresence(deps.handoff, cfg.presenceGraceMs);
+  // Logging out ends presence at once (the switch would otherwise stay on until the tab closes).
+  const onLogout = async (u: { username: string; role: string }) => {
+    if ((await deps.handoff.presenceOf(u.username)).online) await deps.handoff.setOnline(u.username, u.role, false);
+  };
+  const auth = { sessionSecret: cfg.sessionSecret, sessionIdleMs: cfg.sessionIdleMs, secureCookies: cfg.env === 'production', loginLimitPerWindow: cfg.loginLimitPerWindow, auditKey, onLogout };
   const api = new SafeRouter(cfg.sessionIdleMs);
   registerAuthRoutes(api, auth);
   registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber, auditKey, sessionSecret: cfg.sessionSecret });
   registerSupervisionRoutes(api, deps.handoff);
   registerShiftRoutes(api, { flows: deps.flows, handoverNoteHours: cfg.handoverNoteHours ?? 48 });
+  registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber, auditKey, sessionSecret: cfg.sessionSecret, presence });
+  registerAlertRoutes(api, { handoff: deps.handoff });
 
   const top = new SafeRouter(cfg.sessionIdleMs);
   top.get('/', publicRoute, (_req, res) => { res.setHeader('Cache-Control', 'no-store'); res.sendFile(path.join(STATIC_DIR, 'index.html')); });

@@ -11,11 +11,13 @@ import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { FlowSet } from '../engine';
 import { formatService, servicesFor } from '../engine';
+import { BLOCK_REASONS } from '../handoff';
 import { activeQuickTexts } from './quickTexts';
 import type { FailCode, HandoffService } from '../handoff';
 import { CONTEXT_FLAGS, DispositionSchema, OUTCOMES, PERPETRATOR_RELATIONS, REFERRAL_CATEGORIES, VIOLENCE_TYPES } from '../cases';
 import { audit, listAudit } from './audit';
 import { anyUser, requireRole, SafeRouter, userOf } from './guard';
+import type { StreamPresence } from './presence';
 import { sseHandler } from './sse';
 import { addUser, changePassword, listUsers, setDisabled, unlockUser } from './users';
 
@@ -36,7 +38,7 @@ const param = (req: Request, name: string) => String(req.params[name] ?? '');
  */
 const TextBody = z.object({ text: z.string() });
 const ToBody = z.object({ to: z.string().min(1).max(64) });
-const BlockBody = z.object({ hours: z.number() });
+const BlockBody = z.object({ hours: z.number(), reason: z.enum(BLOCK_REASONS) });
 const PresenceBody = z.object({ online: z.boolean() });
 const NewUserBody = z.object({ username: z.string(), role: z.string(), password: z.string() });
 const PasswordBody = z.object({ current: z.string().max(4096), password: z.string().max(4096) });
@@ -58,7 +60,7 @@ const CloseBody = DispositionSchema.extend({ note: z.string().max(4000).optional
 const COUNSELLOR_OUTCOMES = OUTCOMES.filter((o) => o !== 'abandoned' && o !== 'cancelled');
 
 /** What the routes need. */
-export interface RouteDeps { handoff: HandoffService; flows?: FlowSet; hotlineNumber?: string; auditKey?: string; sessionSecret: string }
+export interface RouteDeps { handoff: HandoffService; flows?: FlowSet; hotlineNumber?: string; auditKey?: string; sessionSecret: string; presence?: StreamPresence }
 
 /** The quick-insert items of a case in its language: the managed texts first (quickTexts.ts), then the directory. */
 export type QuickItem = { label: string; text: string };
@@ -72,10 +74,10 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
   };
 
   r.get('/options', anyUser(), (_req, res) => {
-    res.json({ violenceTypes: VIOLENCE_TYPES, contextFlags: CONTEXT_FLAGS, perpetratorRelations: PERPETRATOR_RELATIONS, referrals: REFERRAL_CATEGORIES, outcomes: COUNSELLOR_OUTCOMES });
+    res.json({ violenceTypes: VIOLENCE_TYPES, contextFlags: CONTEXT_FLAGS, perpetratorRelations: PERPETRATOR_RELATIONS, referrals: REFERRAL_CATEGORIES, outcomes: COUNSELLOR_OUTCOMES, blockReasons: BLOCK_REASONS });
   });
 
-  r.get('/events', anyUser(), sseHandler(handoff));
+  r.get('/events', anyUser(), sseHandler(handoff, deps.presence));
 
   r.get('/queue', counselling(), async (req, res) => {
     const lang = req.query.lang === 'en' ? 'en' : 'vi';
@@ -162,12 +164,12 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
     const u = userOf(req);
     const b = parse(BlockBody, req.body, res);
     if (!b) return;
-    const { hours } = b;
+    const { hours, reason } = b;
     const c = await handoff.caseOf(param(req, 'hid'));
     if (c && u.role !== 'supervisor' && c.counsellorId !== u.username) return fail(res, 'forbidden');
-    const out = await handoff.block(u.username, param(req, 'hid'), hours);
+    const out = await handoff.block(u.username, param(req, 'hid'), hours, reason);
     if (!out.ok) return fail(res, out.code);
-    await audit(u.username, 'block', out.pid, { hid: param(req, 'hid'), hours, until: out.until });
+    await audit(u.username, 'block', out.pid, { hid: param(req, 'hid'), hours, reason, until: out.until });
     res.json({ until: out.until });
   });
 

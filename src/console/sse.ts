@@ -5,11 +5,13 @@
  * their own cases; a manager also hears case and presence changes, but not others' messages;
  * a supervisor also hears that a message arrived in any case (they may view it, audited).
  * Streams end after a few minutes and the browser reconnects, so a logged-out or expired
- * session stops receiving within that time. The heartbeat keeps the counsellor "online".
+ * session stops receiving within that time. The heartbeat keeps the counsellor "online";
+ * when the user's last stream closes, StreamPresence ends their presence after a grace period.
  */
 import type { Request, Response } from 'express';
 import type { Change, HandoffService } from '../handoff';
 import { userOf } from './guard';
+import type { StreamPresence } from './presence';
 
 const HEARTBEAT_MS = 20_000;
 const MAX_STREAM_MS = 5 * 60_000;
@@ -24,7 +26,7 @@ export function visibleTo(c: Change, user: { username: string; role: string }): 
 }
 
 /** The handler of GET /console/api/events. */
-export function sseHandler(handoff: HandoffService) {
+export function sseHandler(handoff: HandoffService, presence?: StreamPresence) {
   return async (req: Request, res: Response): Promise<void> => {
     const user = userOf(req);
     res.status(200);
@@ -36,8 +38,11 @@ export function sseHandler(handoff: HandoffService) {
     res.write(`event: hello\ndata: {}\n\n`);
     const beat = () => { void handoff.heartbeat(user.username, user.role).catch(() => undefined); };
     beat();
+    presence?.opened(user.username);
     const unsubscribe = handoff.feed.subscribe((c) => {
-      if (visibleTo(c, user)) res.write(`event: change\ndata: ${JSON.stringify({ kind: c.kind, hid: c.hid })}\n\n`);
+      // `danger` rides only on queue notices (a flag: the console alerts louder); never text or names.
+      const notice = c.kind === 'queue' ? { kind: c.kind, hid: c.hid, danger: !!c.danger } : { kind: c.kind, hid: c.hid };
+      if (visibleTo(c, user)) res.write(`event: change\ndata: ${JSON.stringify(notice)}\n\n`);
     });
     const ping = setInterval(() => { res.write(': ping\n\n'); beat(); }, HEARTBEAT_MS);
     const end = setTimeout(() => res.end(), MAX_STREAM_MS);
@@ -45,6 +50,7 @@ export function sseHandler(handoff: HandoffService) {
       unsubscribe();
       clearInterval(ping);
       clearTimeout(end);
+      presence?.closed(user.username, user.role);
     });
   };
 }

@@ -55,6 +55,8 @@ export interface PipelineDeps {
   sinks: EventSink[];
   /** The counsellor line (handoff's snapshot, and a fresh count), so the bot says the truth before a request. */
   line?: { current(): LineStatus | undefined; fresh(): Promise<LineStatus | undefined> };
+  /** Time zone in which a blocked person is told until when (TZ_REPORTS; default Asia/Ho_Chi_Minh). */
+  timeZone?: string;
 }
 
 /** What receive() says: recorded now, or seen before. */
@@ -281,9 +283,13 @@ export class ConversationPipeline {
 
     const system = handleSystemPayload(flows, engineConfig, conv, inbound, base);
     const result = system ?? this.safeStep(base, input, inbound);
-    const blocked = conv.blockedUntil && conv.blockedUntil.getTime() > inbound.at.getTime();
-    const replies = blocked ? result.replies.filter((r) => r.emergency) : result.replies;
-    const finalReplies = blocked && replies.length === 0 ? [emergencyOnly(flows, result.state.lang, engineConfig)] : replies;
+    const blocked = !!conv.blockedUntil && conv.blockedUntil.getTime() > inbound.at.getTime();
+    // Blocked: always the emergency numbers, a kind word on when they can write again, and
+    // the erase-my-data dialogue (a data right no block takes away); nothing else.
+    const kept = blocked ? result.replies.filter((r) => r.emergency || r.key.startsWith('erase.')) : result.replies;
+    const finalReplies = blocked
+      ? [...(kept.some((r) => r.emergency) ? [] : [emergencyOnly(flows, result.state.lang, engineConfig)]), ...kept, blockedNotice(flows, result.state.lang, conv.blockedUntil!, this.deps.timeZone)]
+      : kept;
     return {
       state: result.state,
       deletes: system !== null,
@@ -291,7 +297,7 @@ export class ConversationPipeline {
         updateId: inbound.updateId, at: inbound.at.toISOString(), lang: result.state.lang, vars: result.state.vars,
         status: conv.status,
         items: finalReplies.map((reply) => ({ reply, priority: reply.emergency ? 0 : 1 })),
-        events: blocked ? result.events.filter((e) => e.type === 'danger' || e.type === 'exit') : result.events,
+        events: blocked ? result.events.filter((e) => e.type === 'danger' || e.type === 'exit' || e.type === 'erase') : result.events,
       },
     };
   }
@@ -399,4 +405,11 @@ function withArrays(c: ConversationDoc): ConversationDoc {
 
 function emergencyOnly(flows: FlowSet, lang: string, cfg: EngineConfig): Reply {
   return emergencyReply(flows, lang, cfg);
+}
+
+/** "You can write again from 02/12/2026 21:00" in the person's language and the line's time zone. */
+function blockedNotice(flows: FlowSet, lang: string, until: Date, timeZone = 'Asia/Ho_Chi_Minh'): Reply {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    .formatToParts(until).map((x) => [x.type, x.value]));
+  return { key: 'live.blocked_notice', text: text(flows, lang, 'live.blocked_notice', { until: `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}` }) };
 }

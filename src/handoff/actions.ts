@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { STAFF_ROLES } from './core';
+import { BlockActions, createBlockActions } from './blocks';
 import type { Core } from './core';
 import { inSafeWindow, isOpen } from './officeHours';
 import type { LiveMessage } from './relay';
@@ -12,12 +13,20 @@ import { CaseNoteModel, FollowUpModel, HandoffCaseDoc, HandoffCaseModel, Presenc
 import type { Disposition, Result } from './types';
 
 /** A queue row as the console shows it (no text, no name, no phone). */
-export interface QueueView { hid: string; position: number; channel: string; lang: string; danger: boolean; waitingSince: Date; waitedMs: number; answers: QueueAnswers }
+export interface QueueView {
+  hid: string; position: number; channel: string; lang: string; danger: boolean; waitingSince: Date; waitedMs: number; answers: QueueAnswers;
+  /** The person is blocked until then (null: not blocked), for a coded reason. */
+  blockedUntil: Date | null; blockReason: string | null;
+}
 /** An open case of a counsellor. */
 export interface CaseView {
   hid: string; channel: string; lang: string; danger: boolean; claimedAt: Date | null; personLeft: boolean; answers: QueueAnswers; counsellorId: string | null; fromFollowUp: boolean;
   /** Web chat follow-up: the person is not on the page until they come back with their code; null = not yet (nothing read). */
   returnedAt: Date | null;
+  /** The person is blocked until then (null: not blocked), for a coded reason. */
+  blockedUntil: Date | null; blockReason: string | null;
+  /** The person's channel lets the counsellor write until then (from their last message); null: no limit. Set by myCases. */
+  replyUntil?: Date | null;
 }
 /** A follow-up request as the console shows it. */
 export interface FollowUpView {
@@ -31,7 +40,7 @@ export interface StaffView { username: string; role: string; online: boolean; lo
 export interface Overview { counsellors: StaffView[]; queue: QueueView[]; active: (CaseView & { waitedMs: number; handledMs: number })[] }
 
 /** The counsellor actions (part of HandoffService). */
-export interface HandoffActions {
+export interface HandoffActions extends BlockActions {
   queue(now?: Date): Promise<QueueView[]>;
   myCases(username: string): Promise<CaseView[]>;
   claim(username: string, hid: string): Promise<Result<{ case: CaseView }>>;
@@ -41,11 +50,14 @@ export interface HandoffActions {
   transfer(actor: string, hid: string, to: string, opts?: { asManager?: boolean }): Promise<Result<{ from: string }>>;
   close(username: string, hid: string, d: Disposition, note?: string): Promise<Result<{ danger: boolean }>>;
   caseOf(hid: string): Promise<HandoffCaseDoc | null>;
-  block(actor: string, hid: string, hours: number): Promise<Result<{ until: Date; pid: string }>>;
   followUps(now?: Date): Promise<FollowUpView[]>;
   claimFollowUp(username: string, fid: string, now?: Date): Promise<Result<{ case: CaseView }>>;
   setOnline(username: string, role: string, online: boolean): Promise<void>;
   heartbeat(username: string, role: string): Promise<void>;
+  /** The on-duty switch as the server has it (what the console shows after a reload). */
+  presenceOf(username: string): Promise<{ online: boolean }>;
+  /** Heartbeats (from any instance) since this instant? Decides whether closing a tab ends presence. */
+  seenSince(username: string, since: Date): Promise<boolean>;
   overview(): Promise<Overview>;
   lineOpen(now?: Date): boolean;
 }
@@ -54,9 +66,14 @@ const answersOf = (c: HandoffCaseDoc): QueueAnswers => {
   const a = (c.answers ?? {}) as Partial<QueueAnswers>;
   return { role: a.role ?? null, ageGroup: a.ageGroup ?? null, province: a.province ?? null, topics: a.topics ?? [] };
 };
+const blockOf = (c: HandoffCaseDoc) => {
+  const active = !!c.blockedUntil && c.blockedUntil.getTime() > Date.now();
+  return { blockedUntil: active ? c.blockedUntil! : null, blockReason: active ? c.blockReason ?? null : null };
+};
 const caseView = (c: HandoffCaseDoc): CaseView => ({
   hid: c.hid, channel: c.channel, lang: c.lang, danger: c.danger, claimedAt: c.claimedAt ?? null, personLeft: !!c.personLeft,
   answers: answersOf(c), counsellorId: c.counsellorId ?? null, fromFollowUp: !!c.fromFollowUp, returnedAt: c.returnedAt ?? null,
+  ...blockOf(c),
 });
 
 /** Build the actions over the shared core. */
@@ -69,9 +86,15 @@ export function createActions(core: Core): HandoffActions {
     return { c, code: null };
   };
 
+  /** Until when the person's channel lets us write (their last message + the channel's window). */
+  const replyUntil = (c: HandoffCaseDoc): Date | null => {
+    const hours = core.deps.replyWindowHours?.(c.channel);
+    return hours ? new Date(c.lastPersonAt.getTime() + hours * 3_600_000) : null;
+  };
+
   async function queue(now = new Date()): Promise<QueueView[]> {
     const q = await core.queued();
-    return q.map((c, i) => ({ hid: c.hid, position: i + 1, channel: c.channel, lang: c.lang, danger: c.danger, waitingSince: c.waitingSince, waitedMs: now.getTime() - c.waitingSince.getTime(), answers: caseView(c).answers }));
+    return q.map((c, i) => ({ hid: c.hid, position: i + 1, channel: c.channel, lang: c.lang, danger: c.danger, waitingSince: c.waitingSince, waitedMs: now.getTime() - c.waitingSince.getTime(), answers: caseView(c).answers, ...blockOf(c) }));
   }
 
   async function claim(username: string, hid: string, joinedKey = 'live.joined'): Promise<Result<{ case: CaseView }>> {
@@ -156,15 +179,6 @@ export function createActions(core: Core): HandoffActions {
     return { ok: true, danger: c.danger };
   }
 
-  async function block(actor: string, hid: string, hours: number): Promise<Result<{ until: Date; pid: string }>> {
-    if (!(hours > 0 && hours <= 24 * 30)) return { ok: false, code: 'invalid' };
-    const c = await HandoffCaseModel.findOne({ hid }).lean<HandoffCaseDoc>();
-    if (!c) return { ok: false, code: 'not_found' };
-    const until = new Date(Date.now() + hours * 3_600_000);
-    await core.deps.conversations.setBlockedUntil(c.pid, until);
-    return { ok: true, until, pid: c.pid };
-  }
-
   async function followUps(now = new Date()): Promise<FollowUpView[]> {
     const rows = await FollowUpModel.find({ status: 'open' }).sort({ createdAt: 1 }).lean();
     return rows.map((f) => ({
@@ -207,7 +221,7 @@ export function createActions(core: Core): HandoffActions {
     queue,
     async myCases(username) {
       const rows = await HandoffCaseModel.find({ status: 'active', counsellorId: username }).sort({ claimedAt: 1 }).lean<HandoffCaseDoc[]>();
-      return rows.map(caseView);
+      return rows.map((c) => ({ ...caseView(c), replyUntil: replyUntil(c) }));
     },
     claim: (u, h) => claim(u, h),
     async messages(username, hid, afterSeq = 0) {
@@ -224,7 +238,7 @@ export function createActions(core: Core): HandoffActions {
       const r = await relay.fromCounsellor(hid, c.pid, username, trimmed);
       return { ok: true, seq: r.seq };
     },
-    release, transfer, close, block, followUps, claimFollowUp,
+    release, transfer, close, followUps, claimFollowUp, ...createBlockActions(core),
     caseOf: (hid) => HandoffCaseModel.findOne({ hid }).lean<HandoffCaseDoc>(),
     async setOnline(username, role, online) {
       await presence(username, role, { online });
@@ -232,6 +246,12 @@ export function createActions(core: Core): HandoffActions {
       await core.line.refresh();
     },
     heartbeat: (username, role) => presence(username, role, {}),
+    async presenceOf(username) {
+      return { online: !!(await PresenceModel.findOne({ username }).lean())?.online };
+    },
+    async seenSince(username, since) {
+      return !!(await PresenceModel.exists({ username, lastSeenAt: { $gt: since } }));
+    },
     async overview() {
       const now = new Date();
       const st = await core.staffing(now);

@@ -19,6 +19,8 @@ export interface Change {
   kind: 'queue' | 'case' | 'message' | 'delivery' | 'followup' | 'presence';
   hid: string | null;
   counsellors: string[];
+  /** Queue notices: the case is a danger case (the console alerts louder). A flag, never personal data. */
+  danger?: boolean;
 }
 
 const POLL_MS = 1_000;
@@ -41,7 +43,7 @@ export class ChangeFeed {
   async publish(c: Omit<Change, 'id'>): Promise<void> {
     let id: string = randomUUID();
     try {
-      const row = await FeedModel.create({ at: new Date(), kind: c.kind, hid: c.hid, counsellors: c.counsellors, origin: this.origin });
+      const row = await FeedModel.create({ at: new Date(), kind: c.kind, hid: c.hid, counsellors: c.counsellors, danger: !!c.danger, origin: this.origin });
       id = String(row._id);
     } catch (err) {
       log.warn('feed write failed; other instances will miss one live update', { err });
@@ -70,7 +72,7 @@ export class ChangeFeed {
       if (this.seen.has(id)) continue;
       this.seen.set(id, now);
       if (r.origin === this.origin) continue;
-      this.emitter.emit('change', { id, kind: r.kind as Change['kind'], hid: r.hid, counsellors: r.counsellors ?? [] });
+      this.emitter.emit('change', { id, kind: r.kind as Change['kind'], hid: r.hid, counsellors: r.counsellors ?? [], danger: !!r.danger });
     }
     for (const [id, t] of this.seen) if (now - t > OVERLAP_MS * 3) this.seen.delete(id);
   }

@@ -14,3 +14,4 @@ export { parseOfficeHours, isOpen, nextOpening, closesAt, loadHolidays, inSafeWi
 export type { OfficeHours } from './officeHours';
 export { orderQueue, positionOf, expectedWaitMinutes } from './queue';
 export * from './types';
+export type { BlockView } from './blocks';

@@ -103,17 +103,23 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
     }
     await core.record(ec.pid, { type: 'queued', at: now, danger: doc.danger });
     await core.say(ec.pid, [await core.positionText(doc, 'live.queued')]);
-    await core.feed.publish({ kind: 'queue', hid, counsellors: [] });
+    await core.feed.publish({ kind: 'queue', hid, counsellors: [], danger: doc.danger });
     void core.line.refresh();
   }
 
-  /** The person left (exit) or cancelled: end at once; a counsellor who had the case is told. */
+  /**
+   * The person left (exit) or cancelled: end at once; a counsellor who had the case is told.
+   * A queued case's messages go at once. A case a counsellor holds keeps its transcript
+   * (sealed) until the counsellor has filled in the close form, which purges it (close()),
+   * or until the case is abandoned by the idle sweep; an erase request deletes it at once
+   * (the erase sink runs right after this one and removes every message of the pid).
+   */
   async function personEnds(c: HandoffCaseDoc, why: 'exit' | 'cancel'): Promise<void> {
     const now = new Date();
     const from = c.status === 'queued' ? 'queued' : 'with_counsellor';
     const moved = await core.move(c, from, 'bot', why, null);
     if (!moved) log.warn('person ended a handoff whose status had already changed', { pid: c.pid });
-    await core.relay.purge(c.hid);
+    if (c.status !== 'active') await core.relay.purge(c.hid);
     if (c.status === 'active') {
       await updateHandoffCase(c.pid, { hid: c.hid }, { $set: { personLeft: true, updatedAt: now } });
       await core.relay.add(c.hid, c.pid, 'system', why === 'exit' ? 'person_left' : 'person_cancelled', null, now);
@@ -159,7 +165,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
       if (open && events.some((e) => e.type === 'danger') && !open.danger) {
         await updateHandoffCase(open.pid, { hid: open.hid }, { $set: { danger: true, updatedAt: new Date() } });
         open = { ...open, danger: true };
-        await core.feed.publish({ kind: 'queue', hid: open.hid, counsellors: open.counsellorId ? [open.counsellorId] : [] });
+        await core.feed.publish({ kind: 'queue', hid: open.hid, counsellors: open.counsellorId ? [open.counsellorId] : [], danger: true });
       }
       for (const e of events) {
         if (e.type === 'handoff_requested' && !open) await request(ec, e.answers, events.some((x) => x.type === 'danger'));

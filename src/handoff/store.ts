@@ -78,6 +78,13 @@ export interface HandoffCaseDoc {
   fromFollowUp: boolean;
   /** Web chat follow-up: when the person reopened the chat with their code (null: not yet, nothing read). */
   returnedAt?: Date | null;
+  /**
+   * A counsellor or manager blocked the person (from this case) until then, for a coded
+   * reason (BLOCK_REASONS, never free text about the person); cleared on unblock.
+   */
+  blockedUntil?: Date | null;
+  blockReason?: string | null;
+  blockedBy?: string | null;
   msgSeq: number;
   /** Counters for one-time keys: a release or a transfer opens the next claim/transfer. */
   gen: number;
@@ -104,6 +111,9 @@ const handoffCaseSchema = new Schema<HandoffCaseDoc>({
   personLeft: { type: Boolean, default: false },
   fromFollowUp: { type: Boolean, default: false },
   returnedAt: { type: Date, default: null },
+  blockedUntil: { type: Date, default: null },
+  blockReason: { type: String, default: null },
+  blockedBy: { type: String, default: null },
   msgSeq: { type: Number, default: 0 },
   gen: { type: Number, default: 0 },
   xfers: { type: Number, default: 0 },
@@ -173,13 +183,14 @@ const presenceSchema = new Schema<PresenceDoc>({
 export const PresenceModel = defineModel<PresenceDoc>('Presence', 'handoff_presence', presenceSchema);
 
 /** A change notice: ids only, never text. */
-export interface FeedDoc { at: Date; kind: string; hid: string | null; counsellors: string[]; origin: string }
+export interface FeedDoc { at: Date; kind: string; hid: string | null; counsellors: string[]; danger?: boolean; origin: string }
 
 const feedSchema = new Schema<FeedDoc>({
   at: { type: Date, required: true, index: true },
   kind: { type: String, required: true },
   hid: { type: String, default: null },
   counsellors: { type: [String], default: [] },
+  danger: { type: Boolean, default: false },
   origin: { type: String, required: true },
 }, { versionKey: false });
 

@@ -47,6 +47,11 @@ export interface HandoffDeps {
   cases: CaseRecorder;
   cipher: FieldCipher;
   flows?: FlowSet;
+  /**
+   * Hours the person's channel still lets a counsellor write after the person's last message
+   * (ChannelAdapter.replyWindowHours); undefined: no limit. The console shows the time left.
+   */
+  replyWindowHours?: (channel: string) => number | undefined;
   /** Well-known node ids (defaults: 'counsellor.safe_time', 'feedback.start', 'counsellor.unavailable'). */
   nodes?: { safeTime?: string; feedback?: string; unavailable?: string };
 }
@@ -55,3 +60,12 @@ export interface HandoffDeps {
 export type Result<T extends object = object> = ({ ok: true } & T) | { ok: false; code: FailCode };
 /** Codes of expected failures. */
 export type FailCode = 'not_found' | 'conflict' | 'forbidden' | 'caseload_full' | 'not_online' | 'closed_hours' | 'outside_window' | 'invalid' | 'in_wrapup';
+
+/**
+ * Why a counsellor blocked someone: a code chosen from this list, never free text about the
+ * person. The console labels them (i18n 'block.reason.*').
+ */
+export const BLOCK_REASONS = ['abusive_to_staff', 'sexual_harassment_of_staff', 'threats_to_staff', 'spam_or_prank'] as const;
+export type BlockReason = typeof BLOCK_REASONS[number];
+/** Longest block (hours): 30 days. */
+export const MAX_BLOCK_HOURS = 24 * 30;

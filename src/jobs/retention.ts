@@ -8,7 +8,7 @@
  * still own their schemas.
  */
 import { ChatMessageModel, ConversationModel, InboxModel, InboxSeenModel } from '../conversations/store';
-import { HandoffMessageModel } from '../handoff/store';
+import { HandoffCaseModel, HandoffMessageModel } from '../handoff/store';
 import { DeliveredModel, OutboxModel } from '../outbox/store';
 import { AuditModel, SessionModel } from '../console/store';
 import { log } from '../observability/log';
@@ -43,7 +43,8 @@ const HANDOFF_GRACE_MS = 60 * 60_000;
  * Purge what has outlived its purpose:
  * - conversations inactive for more than retentionDays (the sealed channel address goes with them),
  *   except those waiting for or talking with a counsellor;
- * - handoff messages of conversations that are no longer queued or with a counsellor (closed cases);
+ * - handoff messages of conversations that are no longer queued or with a counsellor and whose
+ *   case no counsellor still holds (closed cases);
  * - failed inbox rows and the seen-updates log after 3 days, outbox rows sent/dead for more than 3 days;
  * - expired console sessions, and audit log entries older than auditRetentionDays;
  * - case notes older than caseNoteRetentionDays, through the `extra` purges of their owner.
@@ -55,6 +56,9 @@ export async function purgeExpired(cfg: RetentionConfig, now: Date, extra: Extra
   counts.conversations = (await ConversationModel.deleteMany({ lastActivityAt: { $lt: convBefore }, status: { $nin: ['queued', 'with_counsellor'] } })).deletedCount;
 
   const openPids = (await ConversationModel.find({ status: open }, { pid: 1, _id: 0 }).lean<{ pid: string }[]>()).map((c) => c.pid);
+  // A person who left while a counsellor held the case: the transcript stays readable until
+  // the counsellor has filled in the close form (the handoff purges it then).
+  openPids.push(...(await HandoffCaseModel.find({ status: 'active' }, { pid: 1, _id: 0 }).lean<{ pid: string }[]>()).map((c) => c.pid));
   counts.handoffMessages = (await HandoffMessageModel.deleteMany({
     pid: { $nin: openPids }, at: { $lt: new Date(now.getTime() - HANDOFF_GRACE_MS) },
   })).deletedCount;

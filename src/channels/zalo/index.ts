@@ -64,6 +64,9 @@ export function createZaloAdapter(cfg: Config, cipher: FieldCipher): ZaloAdapter
 
   return {
     name: 'zalo',
+    // Counted from the person's last message; the length is a setting because public sources
+    // disagree (48 h of free replies vs up to 7 days billed): ZALO_REPLY_WINDOW_HOURS.
+    replyWindowHours: z.replyWindowHours,
     tokens,
     verify: (req: Request) => verifyZalo(req, z),
     parse: (req: Request) => {

@@ -18,6 +18,7 @@
         c.personLeft ? el('div', { class: 'error', text: t('sys.person_left') }) : null));
     }
     $('chat').classList.toggle('hidden', !S.hid);
+    CX.emit('render', 'cases');
     if (S.hid) openChat(bg);
   }
   async function openChat(bg) {
@@ -31,6 +32,7 @@
     // A web chat follow-up is read only when the person comes back with their code.
     if (c.fromFollowUp && c.channel === 'webchat') head.push(el('p', { class: c.returnedAt ? 'muted' : 'error', text: c.returnedAt ? t('f.returned') + ' ' + localTime(c.returnedAt) : t('f.not_returned') }));
     $('chat-head').replaceChildren(...head);
+    CX.emit('render', 'chat');
     $('send-text').disabled = c.personLeft; $('send').disabled = c.personLeft;
     if (chatFor !== S.hid) {
       chatFor = S.hid; S.lastSeq = 0; $('messages').replaceChildren(); $('close-form').classList.add('hidden'); $('chat-msg').textContent = '';
@@ -53,11 +55,13 @@
     const box = $('messages'); box.replaceChildren();
     for (const m of r.data.messages) {
       const text = m.from === 'system' ? t('sys.' + m.text).replace('{name}', m.counsellorId || '') : m.text;
-      const li = el('li', { class: 'from-' + m.from, 'data-seq': m.seq }, text);
+      const li = el('li', { class: 'from-' + m.from + (m.from === 'system' ? ' sys-' + m.text : ''), 'data-seq': m.seq }, text);
       if (m.from === 'counsellor' && m.delivery) li.append(el('span', { class: 'delivery' + (m.delivery === 'failed' || m.delivery === 'window_expired' ? ' bad' : ''), text: t('d.' + m.delivery) }));
       box.append(li);
     }
     box.scrollTop = box.scrollHeight;
+    const last = r.data.messages[r.data.messages.length - 1];
+    CX.emit('read', { hid, seq: last ? last.seq : 0 });
   }
   async function caseAction(path, body) {
     const r = await api('POST', '/cases/' + S.hid + path, body || {});
@@ -90,7 +94,6 @@
     $('quick').addEventListener('change', () => { const v = $('quick').value; if (v) { const ta = $('send-text'); ta.value = (ta.value ? ta.value + '\n' : '') + v; $('quick').value = ''; ta.focus(); } });
     $('release').addEventListener('click', async () => { if ((await caseAction('/release')).ok) { S.hid = null; loadCases(false); } });
     $('transfer').addEventListener('click', async () => { if ((await caseAction('/transfer', { to: $('transfer-to').value })).ok) { S.hid = null; loadCases(false); } });
-    $('block').addEventListener('click', async () => { await caseAction('/block', { hours: Number($('block-hours').value) }); });
     $('open-close').addEventListener('click', () => $('close-form').classList.toggle('hidden'));
     $('close-form').addEventListener('submit', async (ev) => {
       ev.preventDefault();

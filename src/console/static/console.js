@@ -13,7 +13,8 @@
   function showLogin() {
     S.me = null;
     if (S.es) { S.es.close(); S.es = null; }
-    for (const id of ['nav', 'logout', 'online-wrap']) $(id).classList.add('hidden');
+    for (const id of ['nav', 'logout', 'online-wrap', 'sound', 'notify-permission']) $(id).classList.add('hidden');
+    CX.emit('render', 'logout');
     for (const s of document.querySelectorAll('main > section')) s.classList.add('hidden');
     $('login-view').classList.remove('hidden');
     $('who').textContent = '';

@@ -17,8 +17,8 @@
     for (const c of kids) if (c != null) e.append(c);
     return e;
   }
-  const listeners = { start: [], change: [], ready: [] };
-  /** Subscribe to 'start' (me), 'change' (notice), 'ready' (). */
+  const listeners = { start: [], change: [], ready: [], render: [], read: [] };
+  /** Subscribe to 'start' (me), 'change' (notice), 'ready' (), 'render' (view name, after a list or the chat head was drawn), 'read' ({hid, seq}: messages shown). */
   function on(event, fn) { listeners[event].push(fn); }
   function emit(event, arg) { for (const fn of listeners[event]) fn(arg); }
   async function api(method, path, body, background) {

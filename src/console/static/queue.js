@@ -5,6 +5,7 @@
   async function loadQueue(bg) {
     const r = await api('GET', '/queue?lang=' + S.lang, undefined, bg);
     if (!r.ok) return;
+    S.queue = r.data.queue;
     $('line-state').textContent = r.data.lineOpen ? t('q.open') : t('q.closed');
     const body = $('queue-body'); body.replaceChildren();
     for (const q of r.data.queue) {
@@ -16,6 +17,7 @@
         el('td', {}, el('button', { class: 'primary claim', text: t('q.claim'), onclick: () => claim(q.hid) }))));
     }
     $('queue-empty').classList.toggle('hidden', r.data.queue.length > 0);
+    window.CX.emit('render', 'queue');
   }
   async function claim(hid) {
     const r = await api('POST', '/queue/' + encodeURIComponent(hid) + '/claim', {});

@@ -6,6 +6,7 @@
  */
 import { CaseModel } from '../../../src/cases/store';
 import { ConversationModel } from '../../../src/conversations/store';
+import { purgeExpired } from '../../../src/jobs';
 import { CaseNoteModel, FollowUpModel, HandoffCaseModel, HandoffMessageModel } from '../../../src/handoff/store';
 import { startFakeTelegram, FakeTelegram } from '../../fakes/fakeTelegram';
 import { captureLogs } from '../../support/logs';
@@ -118,8 +119,8 @@ describe('queue, claim, relay, close', () => {
     expect((await post(lan, `/cases/${hid}/close`, { violenceTypes: [], contextFlags: [], perpetratorRelation: null, referrals: [], outcome: 'referred' })).status).toBe(404);
   });
 
-  it('exit during a handoff ends it at once and the counsellor sees that the person left', async () => {
-    const lan = await login(cs.url, 'lan');
+  it('exit during a handoff ends it at once; the counsellor sees that the person left and can still read the chat until the close form', async () => {
+    let lan = await login(cs.url, 'lan');
     const hid = (await HandoffCaseModel.findOne({ pid: pidOf(1002), status: 'queued' }).lean())!.hid;
     expect((await post(lan, `/queue/${hid}/claim`)).status).toBe(200);
     await say(1002, 'tin nhắn riêng tư');
@@ -129,9 +130,17 @@ describe('queue, claim, relay, close', () => {
     const cases = (await lan.agent.get('/console/api/cases')).body.cases as { hid: string; personLeft: boolean }[];
     expect(cases.find((x) => x.hid === hid)!.personLeft).toBe(true);
     const msgs = (await lan.agent.get(`/console/api/cases/${hid}/messages`)).body.messages as { from: string; text: string }[];
-    expect(msgs.map((m) => m.text)).toEqual(['person_left']);
+    // The transcript stays readable (sealed) until the close form is filled in.
+    expect(msgs.map((m) => m.text)).toContain('tin nhắn riêng tư');
+    expect(msgs[msgs.length - 1]!.text).toBe('person_left');
+    // Not even the daily retention purge takes it while the case is held.
+    await purgeExpired(cs.svc.config, new Date(Date.now() + 2 * 3_600_000));
+    expect(await HandoffMessageModel.countDocuments({ caseId: hid, from: 'person' })).toBeGreaterThan(0);
+    lan = await login(cs.url, 'lan'); // that purge, two hours ahead, also ended the session
     expect((await post(lan, `/cases/${hid}/messages`, { text: 'còn đó không?' })).status).toBe(409);
     expect((await post(lan, `/cases/${hid}/close`, { violenceTypes: [], contextFlags: [], perpetratorRelation: null, referrals: [], outcome: 'safety_plan' })).body.debrief).toBe(true);
+    // Purged right after the close.
+    expect(await HandoffMessageModel.countDocuments({ caseId: hid })).toBe(0);
   });
 });
 

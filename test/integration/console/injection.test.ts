@@ -207,7 +207,8 @@ describe('console endpoints with operator objects in ids, bodies and queries', (
       add(`release ${bad}`, () => post(lan, `/cases/${enc(bad)}/release`, { hid: { $ne: null } }));
       add(`close ${bad}`, () => post(lan, `/cases/${enc(bad)}/close`, { ...okClose, hid: { $gt: '' } }));
       add(`transfer ${bad}`, () => post(lan, `/cases/${enc(bad)}/transfer`, { to: 'minh' }));
-      add(`block ${bad}`, () => post(lan, `/cases/${enc(bad)}/block`, { hours: 5 }));
+      add(`block ${bad}`, () => post(lan, `/cases/${enc(bad)}/block`, { hours: 5, reason: 'spam_or_prank' }));
+      add(`unblock ${bad}`, () => post(lan, `/cases/${enc(bad)}/unblock`, { hid: { $gt: '' } }));
       add(`send ${bad}`, () => post(lan, `/cases/${enc(bad)}/messages`, { text: 'x' }));
       add(`read ${bad}`, () => lan.agent.get(`/console/api/cases/${enc(bad)}/messages`));
       add(`quick ${bad}`, () => lan.agent.get(`/console/api/cases/${enc(bad)}/quick`));
@@ -223,7 +224,10 @@ describe('console endpoints with operator objects in ids, bodies and queries', (
     add('send an operator text', () => post(lan, `/cases/${active}/messages`, { text: { $gt: '' } }));
     add('send an array text', () => post(lan, `/cases/${active}/messages`, { text: ['hello'] }));
     add('block with array hours', () => post(lan, `/cases/${active}/block`, { hours: ['5'] }));
-    add('block with operator hours', () => post(lan, `/cases/${active}/block`, { hours: { $gt: 0 } }));
+    add('block with operator hours', () => post(lan, `/cases/${active}/block`, { hours: { $gt: 0 }, reason: 'spam_or_prank' }));
+    add('block with an operator reason', () => post(lan, `/cases/${active}/block`, { hours: 5, reason: { $ne: null } }));
+    add('block with a free-text reason', () => post(lan, `/cases/${active}/block`, { hours: 5, reason: 'he is a liar' }));
+    add('block without a reason', () => post(lan, `/cases/${active}/block`, { hours: 5 }));
     add('presence with an operator', () => post(lan, '/presence', { online: { $ne: false } }));
     add('presence with a string', () => post(lan, '/presence', { online: 'false' }));
     add('messages after an operator', () => lan.agent.get(`/console/api/cases/${active}/messages?after=${enc('{"$gt":0}')}`));
@@ -252,7 +256,7 @@ describe('console endpoints with operator objects in ids, bodies and queries', (
   it('still serves the well-formed requests (the checks refuse only malformed input)', async () => {
     expect((await lan.agent.get(`/console/api/cases/${active}/messages?after=0`)).status).toBe(200);
     expect((await hoa.agent.get('/console/api/audit?limit=5&skip=0')).body.entries).toHaveLength(5);
-    expect((await post(lan, `/cases/${active}/block`, { hours: 1 })).status).toBe(200);
+    expect((await post(lan, `/cases/${active}/block`, { hours: 1, reason: 'spam_or_prank' })).status).toBe(200);
     expect((await post(lan, `/cases/${active}/transfer`, { to: 'minh' })).status).toBe(200);
     expect((await HandoffCaseModel.findOne({ hid: active }).lean())!.counsellorId).toBe('minh');
     expect((await post(lan, '/presence', { online: false })).status).toBe(200);
