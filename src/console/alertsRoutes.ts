@@ -21,12 +21,12 @@ export function registerAlertRoutes(r: SafeRouter, deps: { handoff: HandoffServi
   });
 
   // Who is blocked until when, for what coded reason (no text about the person, no pid).
-  r.get('/blocks', requireRole('counsellor', 'manager'), async (_req, res) => {
+  r.get('/blocks', requireRole('counsellor', 'supervisor', 'manager'), async (_req, res) => {
     res.json({ blocks: await handoff.blocks() });
   });
 
-  // Any counsellor or manager may lift a block (the one who set it may be off shift).
-  r.post('/cases/:hid/unblock', requireRole('counsellor', 'manager'), async (req, res) => {
+  // Any counsellor, supervisor or manager may lift a block (the one who set it may be off shift).
+  r.post('/cases/:hid/unblock', requireRole('counsellor', 'supervisor', 'manager'), async (req, res) => {
     const u = userOf(req);
     const out = await handoff.unblock(u.username, param(req, 'hid'));
     if (!out.ok) return fail(res, out.code);

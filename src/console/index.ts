@@ -62,10 +62,9 @@ export function createConsole(cfg: ConsoleConfig, deps: ConsoleDeps): Router & {
   const auth = { sessionSecret: cfg.sessionSecret, sessionIdleMs: cfg.sessionIdleMs, secureCookies: cfg.env === 'production', loginLimitPerWindow: cfg.loginLimitPerWindow, auditKey, onLogout };
   const api = new SafeRouter(cfg.sessionIdleMs);
   registerAuthRoutes(api, auth);
-  registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber, auditKey, sessionSecret: cfg.sessionSecret });
+  registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber, auditKey, sessionSecret: cfg.sessionSecret, presence });
   registerSupervisionRoutes(api, deps.handoff);
   registerShiftRoutes(api, { flows: deps.flows, handoverNoteHours: cfg.handoverNoteHours ?? 48 });
-  registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber, auditKey, sessionSecret: cfg.sessionSecret, presence });
   registerAlertRoutes(api, { handoff: deps.handoff });
 
   const top = new SafeRouter(cfg.sessionIdleMs);

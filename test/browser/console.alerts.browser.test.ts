@@ -146,7 +146,8 @@ it('Alt+N claims the danger case first; Enter sends, Shift+Enter makes a new lin
   expect(await page.inputValue('#send-text')).toBe('Chào em,\nchị đang nghe đây.');
   await page.keyboard.press('Enter');
   await tg.waitFor(() => tg.sent(3001).includes('Chào em,\nchị đang nghe đây.'));
-  expect(await page.inputValue('#send-text')).toBe('');
+  // The box empties when the console's POST returns, which may come after the fake received it.
+  await page.waitForFunction(() => (document.querySelector('#send-text') as HTMLTextAreaElement).value === '', undefined, { timeout: 10_000 });
 
   await say(3001, 'anh ấy cầm dao, tôi sợ anh ấy giết tôi');
   const row = page.locator('#messages li.from-system.sys-bot_emergency');

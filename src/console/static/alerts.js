@@ -56,7 +56,7 @@
 
   /** Re-read the queue; alert for people not seen before and for cases that became danger. */
   async function checkQueue() {
-    if (!S.me || (S.me.role !== 'counsellor' && S.me.role !== 'manager')) return;
+    if (!CX.isCounselling(S.me)) return;
     const r = await api('GET', '/queue?lang=' + S.lang, undefined, true);
     if (!r.ok) return;
     const q = r.data.queue;
@@ -98,7 +98,7 @@
     $('lang').addEventListener('click', () => { drawSound(); updateTitle(); });
   });
   CX.on('start', async (me) => {
-    const counselling = me.role === 'counsellor' || me.role === 'manager';
+    const counselling = CX.isCounselling(me);
     $('sound').classList.toggle('hidden', !counselling);
     drawSound(); drawPermission();
     A.known = null;

@@ -26,7 +26,7 @@
     $('who').textContent = me.username + ' (' + me.role + ')';
     for (const e of document.querySelectorAll('[data-role]')) e.classList.toggle('hidden', !e.getAttribute('data-role').split(' ').includes(me.role));
     // Counsellors and supervisors take cases; managers oversee (no message text); admins manage users.
-    const counselling = me.role === 'counsellor' || me.role === 'supervisor';
+    const counselling = CX.isCounselling(me);
     $('online-wrap').classList.toggle('hidden', !counselling);
     for (const v of ['queue', 'cases', 'followups']) document.querySelector('[data-view="' + v + '"]').classList.toggle('hidden', !counselling);
     S.options = (await api('GET', '/options')).data;

@@ -41,6 +41,8 @@
     return p(d.getDate()) + '/' + p(d.getMonth() + 1) + '/' + d.getFullYear() + ' ' + p(d.getHours()) + ':' + p(d.getMinutes());
   }
   const checked = (name) => [...document.querySelectorAll('input[name="' + name + '"]:checked')].map((i) => i.value);
+  /** Roles that take cases (and so hear queue alerts): a manager does not read live chats. */
+  const isCounselling = (me) => !!me && (me.role === 'counsellor' || me.role === 'supervisor');
   const dangerBadge = () => el('span', { class: 'badge danger', text: t('q.danger') });
 
   /** View name → loader(bg). Filled by each area's script. */
@@ -54,6 +56,6 @@
   }
   function refresh(bg) { const load = views[S.view]; return load ? load(bg) : undefined; }
 
-  const CX = { S, $, t, el, on, emit, api, errText, fmtWait, localTime, checked, dangerBadge, views, show, refresh, showLogin: () => {} };
+  const CX = { S, $, t, el, on, emit, api, errText, fmtWait, localTime, checked, dangerBadge, isCounselling, views, show, refresh, showLogin: () => {} };
   window.CX = CX;
 }());

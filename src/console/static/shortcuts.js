@@ -7,7 +7,7 @@
   const CX = window.CX;
   const { S, $, t, api } = CX;
   const editable = (e) => !!e && (e.tagName === 'INPUT' || e.tagName === 'TEXTAREA' || e.tagName === 'SELECT' || e.isContentEditable);
-  const counselling = () => !!S.me && (S.me.role === 'counsellor' || S.me.role === 'manager');
+  const counselling = () => CX.isCounselling(S.me);
 
   async function claimNext() {
     const r = await api('GET', '/queue?lang=' + S.lang, undefined, true);

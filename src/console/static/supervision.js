@@ -92,7 +92,7 @@
     $('wrapup').title = t('wrap.hint');
   }
   async function loadWrapup() {
-    if (!S.me || (S.me.role !== 'counsellor' && S.me.role !== 'supervisor')) return;
+    if (!CX.isCounselling(S.me)) return;
     const r = await api('GET', '/wrapup', undefined, true);
     if (!r.ok) return;
     wrapUntil = r.data.until ? Date.now() + r.data.leftMs : 0;

@@ -35,6 +35,7 @@ beforeAll(async () => {
   });
   for (const u of ['lan', 'minh']) await makeUser(u, 'counsellor');
   await makeUser('hoa', 'manager');
+  await makeUser('sup', 'supervisor');
   await makeUser('root', 'admin');
 });
 afterAll(async () => { await cs.close(); cs.svc.cleanup(); await tg.close(); await zalo.close(); logs.stop(); });
@@ -203,7 +204,7 @@ describe('block and unblock', () => {
     expect(await HandoffMessageModel.countDocuments({ caseId: hid })).toBe(msgs);
   });
 
-  it('unblock by another counsellor or a manager (not an admin), audited; the person is told', async () => {
+  it('unblock by another counsellor, a supervisor or a manager (not an admin), audited; the person is told', async () => {
     const hid = (await HandoffCaseModel.findOne({ pid: pidOf(2001) }).lean())!.hid;
     expect((await request(cs.url).post(`/console/api/cases/${hid}/unblock`)).status).toBe(401);
     const root = await login(cs.url, 'root');
@@ -216,18 +217,20 @@ describe('block and unblock', () => {
     await tg.waitFor(() => tg.sent(2001).slice(before).some((t) => /nhắn tin cho chúng tôi như bình thường/.test(t)));
     expect((await post(minh, `/cases/${hid}/unblock`)).status).toBe(409);
     expect(await AuditModel.findOne({ action: 'unblock', actor: 'minh', 'detail.hid': hid }).lean()).not.toBeNull();
-    // A manager can block any case and unblock it.
+    // A supervisor can block any case; a manager (who reads no live chat) cannot block but can lift it.
+    const sup = await login(cs.url, 'sup');
+    expect((await post(sup, `/cases/${hid}/block`, { hours: 72, reason: 'threats_to_staff' })).status).toBe(200);
     const hoa = await login(cs.url, 'hoa');
-    expect((await post(hoa, `/cases/${hid}/block`, { hours: 72, reason: 'threats_to_staff' })).status).toBe(200);
+    expect((await post(hoa, `/cases/${hid}/block`, { hours: 24, reason: 'threats_to_staff' })).status).toBe(403);
     expect((await post(hoa, `/cases/${hid}/unblock`)).status).toBe(200);
     expect((await minh.agent.get('/console/api/blocks')).body.blocks).toEqual([]);
   });
 
-  it('a manager blocks someone waiting in the queue: the queue row shows the block and its expiry', async () => {
+  it('a supervisor blocks someone waiting in the queue: the queue row shows the block and its expiry', async () => {
     await askForCounsellor(2002);
     const hid = (await HandoffCaseModel.findOne({ pid: pidOf(2002), status: 'queued' }).lean())!.hid;
-    const hoa = await login(cs.url, 'hoa');
-    const r = await post(hoa, `/cases/${hid}/block`, { hours: 24, reason: 'spam_or_prank' });
+    const sup = await login(cs.url, 'sup');
+    const r = await post(sup, `/cases/${hid}/block`, { hours: 24, reason: 'spam_or_prank' });
     expect(r.status).toBe(200);
     const lan = await login(cs.url, 'lan');
     const row = ((await lan.agent.get('/console/api/queue')).body.queue as { hid: string; blockedUntil: string | null; blockReason: string | null }[]).find((q) => q.hid === hid)!;
