@@ -12,6 +12,7 @@ import type { HandoffService } from '../handoff';
 import { registerAuthRoutes, sessionMiddleware } from './auth';
 import { publicRoute, requireRole, RouteInfo, SafeRouter } from './guard';
 import { registerRoutes } from './routes';
+import { registerLabelRoutes } from './labelRoutes';
 import { createReportsRouter } from '../reports';
 
 export { publicRoute, requireRole, SafeRouter } from './guard';
@@ -48,7 +49,8 @@ export function createConsole(cfg: ConsoleConfig, deps: ConsoleDeps): Router & {
   const auth = { sessionSecret: cfg.sessionSecret, sessionIdleMs: cfg.sessionIdleMs, secureCookies: cfg.env === 'production', loginLimitPerWindow: cfg.loginLimitPerWindow, auditKey };
   const api = new SafeRouter(cfg.sessionIdleMs);
   registerAuthRoutes(api, auth);
-  registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber, auditKey, sessionSecret: cfg.sessionSecret });
+  registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber, auditKey, sessionSecret: cfg.sessionSecret, tz: cfg.tzReports });
+  registerLabelRoutes(api, deps.handoff);
 
   const top = new SafeRouter(cfg.sessionIdleMs);
   top.get('/', publicRoute, (_req, res) => { res.setHeader('Cache-Control', 'no-store'); res.sendFile(path.join(STATIC_DIR, 'index.html')); });

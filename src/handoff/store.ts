@@ -52,6 +52,9 @@ export type HandoffCaseStatus = 'queued' | 'active' | 'ended';
 /** How a case ended. */
 export type HandoffOutcome = 'closed' | 'cancelled' | 'left' | 'abandoned' | 'out_of_hours';
 
+/** Codes a counsellor chose when closing a case (validated by the cases area's DispositionSchema). */
+export interface CaseDisposition { violenceTypes: string[]; contextFlags: string[]; perpetratorRelation: string | null; referrals: string[]; outcome: string }
+
 /** Anonymous answers shown in the queue (coded values only). */
 export interface QueueAnswers { role: string | null; ageGroup: string | null; province: string | null; topics: string[] }
 
@@ -77,6 +80,8 @@ export interface HandoffCaseDoc {
   fromFollowUp: boolean;
   /** Web chat follow-up: when the person reopened the chat with their code (null: not yet, nothing read). */
   returnedAt?: Date | null;
+  /** The counsellor's coded disposition, kept on the ended case for the person's history (codes only, no text). */
+  disposition?: CaseDisposition | null;
   msgSeq: number;
   /** Counters for one-time keys: a release or a transfer opens the next claim/transfer. */
   gen: number;
@@ -103,6 +108,7 @@ const handoffCaseSchema = new Schema<HandoffCaseDoc>({
   personLeft: { type: Boolean, default: false },
   fromFollowUp: { type: Boolean, default: false },
   returnedAt: { type: Date, default: null },
+  disposition: { type: Schema.Types.Mixed, default: null },
   msgSeq: { type: Number, default: 0 },
   gen: { type: Number, default: 0 },
   xfers: { type: Number, default: 0 },
@@ -246,4 +252,19 @@ export async function eraseByPid(pid: string): Promise<number> {
     FlagModel.deleteMany({ _id: pid }), HandoffCaseModel.deleteMany({ pid }),
   ]);
   return results.reduce((n, r) => n + (r.deletedCount ?? 0), 0);
+}
+
+/** The ended handoff cases of a person, newest first (the returning person's history; metadata and codes only). */
+export async function endedCasesOf(pid: string, limit: number): Promise<HandoffCaseDoc[]> {
+  return HandoffCaseModel.find({ pid, status: 'ended' }).sort({ waitingSince: -1 }).limit(limit).lean<HandoffCaseDoc[]>();
+}
+
+/** The person's counsellor notes still within retention (sealed). */
+export async function liveNotesOf(pid: string, now: Date): Promise<CaseNoteDoc[]> {
+  return CaseNoteModel.find({ pid, deleteAfter: { $gt: now } }).lean<CaseNoteDoc[]>();
+}
+
+/** One note still within retention, by the case it belongs to. */
+export async function liveNote(hid: string, now: Date): Promise<CaseNoteDoc | null> {
+  return CaseNoteModel.findOne({ hid, deleteAfter: { $gt: now } }).lean<CaseNoteDoc>();
 }
