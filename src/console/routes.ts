@@ -40,7 +40,7 @@ const day = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/);
 const AuditQuery = z.object({
   limit: count.optional(), skip: count.optional(), actor: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
   action: z.enum(AUDIT_ACTIONS).optional(), from: day.optional(), to: day.optional(),
-}).refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'] });
+}).strict().refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'] });
 
 /** Parse with a schema; on failure answer 400 and return null. */
 function parse<T>(schema: z.ZodType<T>, input: unknown, res: Response): T | null {
@@ -208,7 +208,7 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
     if (!q) return;
     // Dates are whole local days (TZ_REPORTS): from its first minute up to the end of `to`.
     const tz = deps.tz ?? 'Asia/Ho_Chi_Minh';
-    const limit = Math.min(q.limit || 50, 200);
+    const limit = Math.min(q.limit || 200, 200);
     const skip = q.skip ?? 0;
     const filter = { actor: q.actor, action: q.action, from: q.from ? startOfLocalDay(q.from, tz, 0) : undefined, to: q.to ? startOfLocalDay(q.to, tz, 1) : undefined };
     res.json({ ...(await searchAudit(filter, limit, skip, deps.auditKey)), limit, skip });

@@ -44,9 +44,9 @@ export function labelOf(dim: string, code: string, lang = 'vi'): string {
   return kind ? label(lang, kind, code) : code;
 }
 
-/** "≈ 95 (làm tròn 5 điểm)" for a rounded share, or "—". */
-export function roundedShareText(r: { value: number; step: number } | null): string {
-  return r ? `≈ ${r.value} (làm tròn ${r.step} điểm)` : '—';
+/** "90–95 (làm tròn theo bước 5 điểm)" for a rounded share, or "—". */
+export function roundedShareText(r: { low: number; high: number; step: number } | null): string {
+  return r ? `${r.low}–${r.high} (làm tròn theo bước ${r.step} điểm)` : '—';
 }
 
 /** When a report was made, as Vietnamese readers write it, in the reports' time zone. */

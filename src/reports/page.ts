@@ -74,7 +74,7 @@ export function renderPage(p: PageInput): string {
     }
     body.push('</div>');
     body.push(`<p class="note">Bảo vệ danh tính: số từ 1 đến ${r.minCell - 1} hiển thị "&lt;${r.minCell}"; ô "x" được ẩn thêm để không thể suy ra ô nhỏ bằng phép trừ từ tổng. Thời gian chờ chỉ hiển thị khi có ít nhất ${r.minCell} ca. `
-      + `Khi có từ 1 đến ${r.minCell - 1} yêu cầu chưa được trả lời, tỉ lệ được trả lời được công bố làm tròn (bội số của 5 điểm, đủ rộng để không suy ra được số nhỏ) thay vì để trống. `
+      + `Khi có từ 1 đến ${r.minCell - 1} yêu cầu chưa được trả lời, tỉ lệ được trả lời được công bố làm tròn theo khoảng (bước là bội số của 5 điểm, đủ rộng để không suy ra được số nhỏ) thay vì để trống. `
       + `"Danh sách dịch vụ bot đã hiển thị" đếm các lần trợ lý tự động đưa danh sách địa chỉ; "Dịch vụ tư vấn viên đã giới thiệu" chỉ đếm giới thiệu do tư vấn viên ghi khi kết thúc ca.</p>`);
   }
   body.push('<nav><h2>Bản chốt hằng tháng</h2>');

@@ -12,11 +12,11 @@
  *    answered nor unanswered to be suppressed, the not-understood share neither
  *    not-understood nor the rest of the free-text cases.
  * 4. When the answered share is hidden by rule 3 (which happens exactly when the line does
- *    well: 1 to K-1 requests unanswered), it is published rounded instead: to the nearest
- *    multiple of `step` points, the smallest multiple of 5 for which one step spans at least K
- *    requests (step × escalated ≥ 100 × K), so the small count cannot be read back from it.
- *    It is never rounded to 0 or 100 (both would claim what is not so). With a step above 25
- *    points (fewer than 4K requests) nothing is published.
+ *    well: 1 to K-1 requests unanswered), it is published rounded instead: as the step of
+ *    `step` points it falls in (e.g. 90–95), where `step` is the smallest multiple of 5 for
+ *    which one step spans at least K requests (step × escalated ≥ 100 × K), so the small count
+ *    cannot be read back from it. With a step above 25 points (fewer than 4K requests)
+ *    nothing is published.
  */
 import type { Dimension, RawCell, RawReport } from './monthly';
 
@@ -40,10 +40,11 @@ export interface SuppressedReport {
   /** Percent of escalations answered by a counsellor (integer), or null when hidden/undefined. */
   answeredShare: number | null;
   /**
-   * When the exact share is hidden (1 to K-1 requests unanswered, or answered): the share rounded
-   * to `step` points (a multiple of 5, wide enough to span at least K possible counts), else null.
+   * When the exact share is hidden (1 to K-1 requests unanswered, or answered): the step of
+   * `step` points it falls in, from `low` to `high` (a multiple of 5 wide enough to span at
+   * least K possible counts), else null.
    */
-  answeredShareRounded: { value: number; step: number } | null;
+  answeredShareRounded: RoundedShare | null;
   /** Percent of free-text cases with a message not understood (integer), or null when hidden or no free text. */
   notUnderstoodShare: number | null;
   wait: { samples: Cell; median: number | null; p90: number | null };
@@ -75,14 +76,18 @@ function flagCell(yes: number, total: number, k: number): Cell {
   return suppressCells([{ code: 'yes', count: yes }, { code: 'no', count: total - yes }], k)[0]!.count;
 }
 
-/** Rule 4: the answered share rounded to a step wide enough to hide a small count, or null. */
-export function roundedShare(part: number, whole: number, k: number): { value: number; step: number } | null {
+/** A share published rounded: it lies from `low` to `high` percent (high − low = step). */
+export interface RoundedShare { low: number; high: number; step: number }
+
+/** Rule 4: the step of the answered share wide enough to hide a small count, or null. */
+export function roundedShare(part: number, whole: number, k: number): RoundedShare | null {
   if (whole <= 0) return null;
   const step = 5 * Math.ceil((100 * k) / (5 * whole));
   if (step > 25) return null;
   const exact = (100 * part) / whole;
-  const value = Math.min(100 - step, Math.max(step, Math.round(exact / step) * step));
-  return { value, step };
+  // The top step ends at 100, and a share of exactly 100 is never hidden (nothing unanswered).
+  const low = Math.min(100 - step, Math.floor(exact / step) * step);
+  return { low, high: low + step, step };
 }
 
 /** Apply the rules to a whole report. */
