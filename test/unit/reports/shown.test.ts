@@ -3,7 +3,7 @@
  * outcome labels that say what happened, bot listings apart from counsellor referrals,
  * charts whose last trend label is inside the drawing.
  */
-import { barChart, lineChart, roundedShare, roundedShareText, suppressReport, toCsv, toText } from '../../../src/reports';
+import { barChart, lineChart, roundedShare, suppressReport, toCsv, toText } from '../../../src/reports';
 import type { RawReport } from '../../../src/reports';
 import { labelOf } from '../../../src/reports';
 
