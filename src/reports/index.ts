@@ -13,7 +13,7 @@ export { explainCells, insertCells, insertCounted } from './rollup/store';
 export { roundedShare, suppressReport, suppressCells, suppressCount, SECONDARY } from './suppress';
 export type { Cell, RoundedShare, SuppressedReport } from './suppress';
 export { toCsv, reportRows, BOM } from './csv';
-export { barChart, lineChart } from './charts';
+export { barChart, labelLines, lineChart } from './charts';
 export { parsePeriod, trendMonths } from './period';
 export type { Period, PeriodKind } from './period';
 export { liveReport, snapshotReport, snapshotMonth, hasSnapshot, snapshots, parseFilters } from './service';

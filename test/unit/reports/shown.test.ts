@@ -3,7 +3,7 @@
  * outcome labels that say what happened, bot listings apart from counsellor referrals,
  * charts whose last trend label is inside the drawing.
  */
-import { barChart, lineChart, roundedShare, suppressReport, toCsv, toText } from '../../../src/reports';
+import { barChart, labelLines, lineChart, roundedShare, suppressReport, toCsv, toText } from '../../../src/reports';
 import type { RawReport } from '../../../src/reports';
 import { labelOf } from '../../../src/reports';
 
@@ -68,19 +68,27 @@ describe('labels of what happened', () => {
 });
 
 describe('charts', () => {
-  it('keeps the last trend label inside the drawing (anchored at its end, before the right edge)', () => {
+  it('keeps the first and last trend labels inside the drawing, and 12 labels apart', () => {
     const svg = lineChart('t', Array.from({ length: 12 }, (_, i) => ({ label: `${String(i + 1).padStart(2, '0')}/2026`, value: i })));
     const width = Number(/viewBox="0 0 (\d+) /.exec(svg)![1]);
-    const last = [...svg.matchAll(/<text class="lbl" x="(\d+)" y="\d+" text-anchor="(\w+)">12\/2026<\/text>/g)][0]!;
-    expect(last[2]).toBe('end');
-    expect(Number(last[1])).toBeLessThanOrEqual(width);
+    const xs = [...svg.matchAll(/<text class="lbl" x="(\d+)" y="\d+" text-anchor="middle">\d\d\/2026<\/text>/g)].map((m) => Number(m[1]));
+    const half = (7 * 6.4) / 2;
+    expect(xs).toHaveLength(12);
+    expect(xs[0]! - half).toBeGreaterThanOrEqual(0);
+    expect(xs[11]! + half).toBeLessThanOrEqual(width);
+    for (let i = 1; i < 12; i++) expect(xs[i]! - xs[i - 1]!).toBeGreaterThan(2 * half);
   });
-  it('makes the label column as wide as the longest label and cuts only very long ones, keeping them as a tooltip', () => {
-    const long = 'Từ chối nguồn lực, cơ hội, dịch vụ';
-    const svg = barChart('b', [{ label: long, value: 3 }, { label: 'x'.repeat(60), value: '<5' }]);
-    expect(svg).toContain(`>${long}</text>`);
-    expect(svg).toContain(`<title>${'x'.repeat(60)}</title>`);
-    const labelX = Number(/<text class="lbl" x="(\d+)"/.exec(svg)![1]);
-    expect(labelX).toBeGreaterThanOrEqual(Math.round(long.length * 6.4));
+  it('wraps long labels to two lines (a third is cut and kept whole as a tooltip), so the label column stays narrow', () => {
+    const long = 'Rời đi hoặc ngừng trả lời giữa cuộc trò chuyện';
+    const huge = 'một hai ba bốn năm sáu bảy tám chín mười mười một mười hai mười ba mười bốn mười lăm';
+    const svg = barChart('b', [{ label: long, value: 3 }, { label: huge, value: '<5' }, { label: 'Công an', value: 0 }]);
+    expect(labelLines(long)).toEqual(['Rời đi hoặc ngừng trả lời', 'giữa cuộc trò chuyện']);
+    expect(svg).toContain('>Rời đi hoặc ngừng trả lời</tspan>');
+    expect(svg).toContain('>giữa cuộc trò chuyện</tspan>');
+    expect(svg).toContain(`<title>${huge}</title>`);
+    expect(labelLines(huge)).toHaveLength(2);
+    expect(labelLines(huge)[1]!.endsWith('…')).toBe(true);
+    const labelX = Number(/<tspan x="(\d+)"/.exec(svg)![1]);
+    expect(labelX).toBeLessThanOrEqual(Math.round(29 * 6.4) + 6);
   });
 });
