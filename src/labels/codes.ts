@@ -7,6 +7,8 @@ import {
   AGE_GROUPS, CHANNELS, CONTEXT_FLAGS, FEEDBACK, GENDERS, OUTCOMES, PERPETRATOR_RELATIONS, PROVINCES, REFERRAL_CATEGORIES,
   ROLES, VIOLENCE_TYPES,
 } from '../cases';
+// The console's lists come from their own files, not its index.ts: the console imports this
+// catalogue, so going through its index would be an import cycle evaluated half-way.
 import { AUDIT_ACTIONS } from '../console/audit';
 import { ROLES as STAFF_ROLES } from '../console/users';
 
