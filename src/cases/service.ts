@@ -114,7 +114,11 @@ export function createCases(cfg: CasesConfig): CaseService {
       }
     }
     if (topics.length) u.$addToSet.topics = { $each: [...new Set(topics)] };
-    if (referrals.length) u.$addToSet.referrals = { $each: [...new Set(referrals)] };
+    if (referrals.length) {
+      // `referrals` keeps every category (as before); `listings` says the bot showed a list, not that anyone referred.
+      u.$addToSet.referrals = { $each: [...new Set(referrals)] };
+      u.$addToSet.listings = { $each: [...new Set(referrals)] };
+    }
     // Most messages (another menu, a topic seen before) change nothing a report counts: no
     // write, no change marker. lastEventAt only has to be right to the hour for episodes.
     if (latest && latest.seq === seq && changesNothing(latest, u)) return;
@@ -160,7 +164,10 @@ export function createCases(cfg: CasesConfig): CaseService {
             u.$set.violenceRecorded = true;
           }
           if (d.contextFlags.length) u.$addToSet.contextFlags = { $each: d.contextFlags };
-          if (d.referrals.length) u.$addToSet.referrals = { $each: d.referrals };
+          if (d.referrals.length) {
+            u.$addToSet.referrals = { $each: d.referrals };
+            u.$addToSet.counsellorReferrals = { $each: d.referrals };
+          }
         }
         break;
       }

@@ -37,6 +37,10 @@ export interface CaseDoc {
   answeredByCounsellor: boolean;
   topics: string[];
   referrals: string[];
+  /** Categories of the directory lists the bot showed (no counsellor involved); absent on older cases. */
+  listings?: string[];
+  /** Categories a counsellor referred to in the close form; absent on older cases. */
+  counsellorReferrals?: string[];
   outcome: string | null;
   feedback: 'helped' | 'not_helped' | 'skipped' | null;
   waitSeconds: number | null;
@@ -87,6 +91,8 @@ const caseSchema = new Schema<CaseDoc>({
   answeredByCounsellor: { type: Boolean, default: false },
   topics: { type: [String], default: [] },
   referrals: { type: [String], default: [] },
+  listings: { type: [String], default: undefined },
+  counsellorReferrals: { type: [String], default: undefined },
   outcome: { type: String, default: null },
   feedback: { type: String, default: null },
   waitSeconds: { type: Number, default: null },

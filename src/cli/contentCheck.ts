@@ -5,11 +5,14 @@
  */
 import path from 'node:path';
 import { checkContent, formatDirectoryReport, formatIssue } from '../flowset';
+import { checkLabels } from '../labels';
 
 function main(): void {
   // dist/src/cli/contentCheck.js → repository root; CONTENT_ROOT overrides it (fixtures).
   const root = process.env.CONTENT_ROOT ?? path.resolve(__dirname, '../../..');
-  const { errors, warnings, coverage, directory } = checkContent(root);
+  const { errors: contentErrors, warnings, coverage, directory, topics } = checkContent(root);
+  // Every code staff may see has a vi and an en label (content/labels/).
+  const errors = [...contentErrors, ...checkLabels(root, topics ?? [])];
   for (const w of warnings) console.log(`warning: ${formatIssue(w)}`);
   for (const e of errors) console.log(`error: ${formatIssue(e)}`);
   console.log('coverage (share of Vietnamese keys translated):');

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     const result = await liveReport(period, filters, config.reportMinCell);
     if (!result.ok) { process.stderr.write(`${result.code}: use YYYY-MM, YYYY-H1, YYYY-H2 or YYYY\n`); process.exitCode = 2; return; }
     const r = result.report;
-    process.stdout.write(format === 'csv' ? toCsv(r) : format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : toText(r));
+    process.stdout.write(format === 'csv' ? toCsv(r) : format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : toText(r, config.tzReports));
   } finally {
     await db.close();
   }

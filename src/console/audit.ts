@@ -14,13 +14,16 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { log } from '../observability/log';
 import { AuditModel, UserModel } from './store';
 
-/** Actions we audit. */
-export type AuditAction =
-  | 'login' | 'login_failed' | 'login_locked' | 'logout'
-  | 'claim' | 'release' | 'transfer' | 'reassign' | 'close' | 'block' | 'followup_claim'
-  | 'online' | 'offline' | 'user_add' | 'user_disable' | 'user_enable' | 'user_unlock' | 'password_change'
-  | 'monitor_start' | 'monitor_end' | 'wrapup_end' | 'handover_add' | 'handover_delete'
-  | 'quicktext_add' | 'quicktext_edit' | 'quicktext_retire' | 'quicktext_restore' | 'unblock';
+/** Actions we audit (each has a label in content/labels/<lang>.yaml, kind auditAction). */
+export const AUDIT_ACTIONS = [
+  'login', 'login_failed', 'login_locked', 'logout',
+  'claim', 'release', 'transfer', 'reassign', 'close', 'block', 'followup_claim',
+  'online', 'offline', 'user_add', 'user_disable', 'user_enable', 'user_unlock', 'password_change', 'note_open',
+  'monitor_start', 'monitor_end', 'wrapup_end', 'handover_add', 'handover_delete',
+  'quicktext_add', 'quicktext_edit', 'quicktext_retire', 'quicktext_restore', 'unblock',
+] as const;
+/** An audited action. */
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** The keyed hash stored instead of a name typed at a failed log-in. */
 export function typedNameHash(key: string, typed: string): string {
@@ -58,10 +61,28 @@ export async function audit(actor: string | null, action: AuditAction, target: s
 /** One audit row as the console shows it; `targetUser`: the current user whose name a hashed target is. */
 export interface AuditEntry { at: Date; actor: string | null; action: string; target: string | null; targetUser?: string; detail: Record<string, unknown> }
 
+/** Filters of the audit page: who, what, from (inclusive) and to (exclusive). */
+export interface AuditFilter { actor?: string; action?: AuditAction; from?: Date; to?: Date }
+
+function auditQuery(f: AuditFilter): Record<string, unknown> {
+  const q: Record<string, unknown> = {};
+  if (f.actor) q.actor = f.actor;
+  if (f.action) q.action = f.action;
+  if (f.from || f.to) q.at = { ...(f.from ? { $gte: f.from } : {}), ...(f.to ? { $lt: f.to } : {}) };
+  return q;
+}
+
+/** One page of entries matching the filter, newest first, and how many match in all. */
+export async function searchAudit(f: AuditFilter, limit: number, skip: number, key?: string): Promise<{ entries: AuditEntry[]; total: number }> {
+  const q = auditQuery(f);
+  const [entries, total] = await Promise.all([listAudit(limit, skip, key, q), AuditModel.countDocuments(q)]);
+  return { entries, total };
+}
+
 /** The newest entries first. With the hashing key, hashed names of current users are shown as those users. */
-export async function listAudit(limit = 200, skip = 0, key?: string): Promise<AuditEntry[]> {
+export async function listAudit(limit = 200, skip = 0, key?: string, query: Record<string, unknown> = {}): Promise<AuditEntry[]> {
   const n = (x: number, max: number, dflt: number) => (Number.isSafeInteger(x) && x >= 0 ? Math.min(x, max) : dflt);
-  const rows = await AuditModel.find({}).sort({ at: -1 }).skip(n(skip, 1_000_000, 0)).limit(n(limit, 1000, 200) || 200).lean();
+  const rows = await AuditModel.find(query).sort({ at: -1 }).skip(n(skip, 1_000_000, 0)).limit(n(limit, 1000, 200) || 200).lean();
   const users = new Map<string, string>();
   if (key && rows.some((r) => r.target?.startsWith('h:'))) {
     for (const u of await UserModel.find({}, { username: 1 }).lean()) users.set(typedNameHash(key, u.username), u.username);

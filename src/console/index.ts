@@ -16,6 +16,7 @@ import { registerShiftRoutes } from './shiftRoutes';
 import { registerSupervisionRoutes } from './supervisionRoutes';
 import { registerAlertRoutes } from './alertsRoutes';
 import { StreamPresence } from './presence';
+import { registerLabelRoutes } from './labelRoutes';
 import { createReportsRouter } from '../reports';
 
 export { publicRoute, requireRole, SafeRouter } from './guard';
@@ -62,10 +63,11 @@ export function createConsole(cfg: ConsoleConfig, deps: ConsoleDeps): Router & {
   const auth = { sessionSecret: cfg.sessionSecret, sessionIdleMs: cfg.sessionIdleMs, secureCookies: cfg.env === 'production', loginLimitPerWindow: cfg.loginLimitPerWindow, auditKey, onLogout };
   const api = new SafeRouter(cfg.sessionIdleMs);
   registerAuthRoutes(api, auth);
-  registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber, auditKey, sessionSecret: cfg.sessionSecret, presence });
+  registerRoutes(api, { handoff: deps.handoff, flows: deps.flows, hotlineNumber: cfg.hotlineNumber, auditKey, sessionSecret: cfg.sessionSecret, presence, tz: cfg.tzReports });
   registerSupervisionRoutes(api, deps.handoff);
   registerShiftRoutes(api, { flows: deps.flows, handoverNoteHours: cfg.handoverNoteHours ?? 48 });
   registerAlertRoutes(api, { handoff: deps.handoff });
+  registerLabelRoutes(api, deps.handoff);
 
   const top = new SafeRouter(cfg.sessionIdleMs);
   top.get('/', publicRoute, (_req, res) => { res.setHeader('Cache-Control', 'no-store'); res.sendFile(path.join(STATIC_DIR, 'index.html')); });

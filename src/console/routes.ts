@@ -15,7 +15,8 @@ import { BLOCK_REASONS } from '../handoff';
 import { activeQuickTexts } from './quickTexts';
 import type { FailCode, HandoffService } from '../handoff';
 import { CONTEXT_FLAGS, DispositionSchema, OUTCOMES, PERPETRATOR_RELATIONS, REFERRAL_CATEGORIES, VIOLENCE_TYPES } from '../cases';
-import { audit, listAudit } from './audit';
+import { audit, AUDIT_ACTIONS, searchAudit } from './audit';
+import { startOfLocalDay } from './localDay';
 import { anyUser, requireRole, SafeRouter, userOf } from './guard';
 import type { StreamPresence } from './presence';
 import { sseHandler } from './sse';
@@ -44,7 +45,11 @@ const NewUserBody = z.object({ username: z.string(), role: z.string(), password:
 const PasswordBody = z.object({ current: z.string().max(4096), password: z.string().max(4096) });
 const count = z.string().regex(/^\d{1,7}$/).transform(Number);
 const AfterQuery = z.object({ after: count.optional() });
-const AuditQuery = z.object({ limit: count.optional(), skip: count.optional() });
+const day = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/);
+const AuditQuery = z.object({
+  limit: count.optional(), skip: count.optional(), actor: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(), from: day.optional(), to: day.optional(),
+}).strict().refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'] });
 
 /** Parse with a schema; on failure answer 400 and return null. */
 function parse<T>(schema: z.ZodType<T>, input: unknown, res: Response): T | null {
@@ -60,7 +65,7 @@ const CloseBody = DispositionSchema.extend({ note: z.string().max(4000).optional
 const COUNSELLOR_OUTCOMES = OUTCOMES.filter((o) => o !== 'abandoned' && o !== 'cancelled');
 
 /** What the routes need. */
-export interface RouteDeps { handoff: HandoffService; flows?: FlowSet; hotlineNumber?: string; auditKey?: string; sessionSecret: string; presence?: StreamPresence }
+export interface RouteDeps { handoff: HandoffService; flows?: FlowSet; hotlineNumber?: string; auditKey?: string; sessionSecret: string; presence?: StreamPresence; tz?: string }
 
 /** The quick-insert items of a case in its language: the managed texts first (quickTexts.ts), then the directory. */
 export type QuickItem = { label: string; text: string };
@@ -74,7 +79,7 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
   };
 
   r.get('/options', anyUser(), (_req, res) => {
-    res.json({ violenceTypes: VIOLENCE_TYPES, contextFlags: CONTEXT_FLAGS, perpetratorRelations: PERPETRATOR_RELATIONS, referrals: REFERRAL_CATEGORIES, outcomes: COUNSELLOR_OUTCOMES, blockReasons: BLOCK_REASONS });
+    res.json({ violenceTypes: VIOLENCE_TYPES, contextFlags: CONTEXT_FLAGS, perpetratorRelations: PERPETRATOR_RELATIONS, referrals: REFERRAL_CATEGORIES, outcomes: COUNSELLOR_OUTCOMES, blockReasons: BLOCK_REASONS, auditActions: AUDIT_ACTIONS });
   });
 
   r.get('/events', anyUser(), sseHandler(handoff, deps.presence));
@@ -215,7 +220,12 @@ export function registerRoutes(r: SafeRouter, deps: RouteDeps): void {
   r.get('/audit', managing(), async (req, res) => {
     const q = parse(AuditQuery, req.query, res);
     if (!q) return;
-    res.json({ entries: await listAudit(q.limit || 200, q.skip ?? 0, deps.auditKey) });
+    // Dates are whole local days (TZ_REPORTS): from its first minute up to the end of `to`.
+    const tz = deps.tz ?? 'Asia/Ho_Chi_Minh';
+    const limit = Math.min(q.limit || 200, 200);
+    const skip = q.skip ?? 0;
+    const filter = { actor: q.actor, action: q.action, from: q.from ? startOfLocalDay(q.from, tz, 0) : undefined, to: q.to ? startOfLocalDay(q.to, tz, 1) : undefined };
+    res.json({ ...(await searchAudit(filter, limit, skip, deps.auditKey)), limit, skip });
   });
 
   // Managers manage counsellors only; admins manage everyone (users.canManage decides).

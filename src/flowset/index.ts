@@ -25,6 +25,8 @@ export interface ContentReport {
   warnings: Issue[];
   coverage: Record<string, number>;
   directory: DirectoryReport;
+  /** Topic ids of the flows (the label catalogue must name each). */
+  topics?: string[];
 }
 
 /** Build and check a FlowSet from already-parsed sources (tests use this with in-memory data). */
@@ -39,7 +41,7 @@ export function buildFlowSet(sources: RawSources): ContentReport & { flowSet: Fl
 export function checkContent(rootDir: string): ContentReport {
   const { sources, errors } = readSources(rootDir);
   const r = buildFlowSet(sources);
-  return { errors: [...errors, ...r.errors], warnings: r.warnings, coverage: r.coverage, directory: r.directory };
+  return { errors: [...errors, ...r.errors], warnings: r.warnings, coverage: r.coverage, directory: r.directory, topics: Object.keys(r.flowSet.topics) };
 }
 
 /** Load the FlowSet for the server; throws a ContentError listing every error. */

@@ -76,6 +76,11 @@ const caseView = (c: HandoffCaseDoc): CaseView => ({
   ...blockOf(c),
 });
 
+/** The disposition's codes only (the route validated them), as kept on the ended case. */
+const dispositionCodes = (d: Disposition) => ({
+  violenceTypes: [...d.violenceTypes], contextFlags: [...d.contextFlags], perpetratorRelation: d.perpetratorRelation, referrals: [...d.referrals], outcome: d.outcome,
+});
+
 /** Build the actions over the shared core. */
 export function createActions(core: Core): HandoffActions {
   const { relay, feed } = core;
@@ -162,7 +167,7 @@ export function createActions(core: Core): HandoffActions {
     if (!c) return { ok: false, code };
     const now = new Date();
     if (!(await takeOnce(`end:${hid}`))) return { ok: false, code: 'conflict' };
-    await updateHandoffCase(c.pid, { hid }, { $set: { status: 'ended', outcome: 'closed', endedAt: now, updatedAt: now } });
+    await updateHandoffCase(c.pid, { hid }, { $set: { status: 'ended', outcome: 'closed', endedAt: now, updatedAt: now, disposition: dispositionCodes(d) } });
     await core.record(c.pid, { type: 'closed', at: now, danger: c.danger, disposition: d });
     if (note && note.trim()) {
       await CaseNoteModel.updateOne({ hid }, { $set: { hid, pid: c.pid, author: username, noteSealed: core.deps.cipher.seal(note.trim()), createdAt: now, deleteAfter: new Date(now.getTime() + core.cfg.caseNoteRetentionDays * 86_400_000) } }, { upsert: true });

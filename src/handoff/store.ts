@@ -53,6 +53,9 @@ export type HandoffCaseStatus = 'queued' | 'active' | 'ended';
 /** How a case ended. */
 export type HandoffOutcome = 'closed' | 'cancelled' | 'left' | 'abandoned' | 'out_of_hours';
 
+/** Codes a counsellor chose when closing a case (validated by the cases area's DispositionSchema). */
+export interface CaseDisposition { violenceTypes: string[]; contextFlags: string[]; perpetratorRelation: string | null; referrals: string[]; outcome: string }
+
 /** Anonymous answers shown in the queue (coded values only). */
 export interface QueueAnswers { role: string | null; ageGroup: string | null; province: string | null; topics: string[] }
 
@@ -85,6 +88,8 @@ export interface HandoffCaseDoc {
   blockedUntil?: Date | null;
   blockReason?: string | null;
   blockedBy?: string | null;
+  /** The counsellor's coded disposition, kept on the ended case for the person's history (codes only, no text). */
+  disposition?: CaseDisposition | null;
   msgSeq: number;
   /** Counters for one-time keys: a release or a transfer opens the next claim/transfer. */
   gen: number;
@@ -114,6 +119,7 @@ const handoffCaseSchema = new Schema<HandoffCaseDoc>({
   blockedUntil: { type: Date, default: null },
   blockReason: { type: String, default: null },
   blockedBy: { type: String, default: null },
+  disposition: { type: Schema.Types.Mixed, default: null },
   msgSeq: { type: Number, default: 0 },
   gen: { type: Number, default: 0 },
   xfers: { type: Number, default: 0 },
@@ -275,4 +281,19 @@ export async function eraseByPid(pid: string): Promise<number> {
     FlagModel.deleteMany({ _id: pid }), HandoffCaseModel.deleteMany({ pid }), WatchModel.deleteMany({ pid }),
   ]);
   return results.reduce((n, r) => n + (r.deletedCount ?? 0), 0);
+}
+
+/** The ended handoff cases of a person, newest first (the returning person's history; metadata and codes only). */
+export async function endedCasesOf(pid: string, limit: number): Promise<HandoffCaseDoc[]> {
+  return HandoffCaseModel.find({ pid, status: 'ended' }).sort({ waitingSince: -1 }).limit(limit).lean<HandoffCaseDoc[]>();
+}
+
+/** The person's counsellor notes still within retention (sealed). */
+export async function liveNotesOf(pid: string, now: Date): Promise<CaseNoteDoc[]> {
+  return CaseNoteModel.find({ pid, deleteAfter: { $gt: now } }).lean<CaseNoteDoc[]>();
+}
+
+/** One note still within retention, by the case it belongs to. */
+export async function liveNote(hid: string, now: Date): Promise<CaseNoteDoc | null> {
+  return CaseNoteModel.findOne({ hid, deleteAfter: { $gt: now } }).lean<CaseNoteDoc>();
 }

@@ -18,6 +18,7 @@ export function reportRows(r: SuppressedReport): string[][] {
   if (r.filters.channel) rows.push(['loc_kenh', r.filters.channel, labelOf('channel', r.filters.channel), '']);
   for (const [k, val] of Object.entries(r.totals)) rows.push(['tong', k, TOTAL_TITLES[k] ?? k, v(val)]);
   rows.push(['tong', 'answeredShare', TOTAL_TITLES.answeredShare!, v(r.answeredShare)]);
+  rows.push(['tong', 'answeredShareRounded', TOTAL_TITLES.answeredShareRounded!, r.answeredShareRounded ? `${r.answeredShareRounded.low}-${r.answeredShareRounded.high}` : '']);
   rows.push(['tong', 'notUnderstoodShare', TOTAL_TITLES.notUnderstoodShare!, v(r.notUnderstoodShare)]);
   rows.push(['cho', 'samples', TOTAL_TITLES.waitSamples!, v(r.wait.samples)]);
   rows.push(['cho', 'median', TOTAL_TITLES.waitMedian!, v(r.wait.median)]);

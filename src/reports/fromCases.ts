@@ -36,6 +36,8 @@ export function reportPipelines(months: string[], filters: ReportFilters): Recor
     vt: [m, { $unwind: '$violenceTypes' }, group('$violenceTypes')],
     cf: [m, { $unwind: '$contextFlags' }, group('$contextFlags')],
     ref: [m, { $unwind: '$referrals' }, group('$referrals')],
+    lst: [m, { $unwind: '$listings' }, group('$listings')],
+    cref: [m, { $unwind: '$counsellorReferrals' }, group('$counsellorReferrals')],
   };
 }
 
@@ -46,10 +48,10 @@ type Any = Record<string, unknown>;
 export async function buildReportFromCases(period: Period, filters: ReportFilters = {}, now = new Date()): Promise<RawReport> {
   const trendList = trendMonths(period.months[period.months.length - 1]!);
   const p = reportPipelines(period.months, filters);
-  const [place, person, flags, result, wait, vt, cf, ref, trendRows] = await Promise.all([
+  const [place, person, flags, result, wait, vt, cf, ref, lst, cref, trendRows] = await Promise.all([
     aggregateCases<Row<Any>>(p.place!), aggregateCases<Row<Any>>(p.person!), aggregateCases<Row<Any>>(p.flags!),
     aggregateCases<Row<Any>>(p.result!), aggregateCases<Row<unknown>>(p.wait!), aggregateCases<Row<unknown>>(p.vt!),
-    aggregateCases<Row<unknown>>(p.cf!), aggregateCases<Row<unknown>>(p.ref!),
+    aggregateCases<Row<unknown>>(p.cf!), aggregateCases<Row<unknown>>(p.ref!), aggregateCases<Row<unknown>>(p.lst!), aggregateCases<Row<unknown>>(p.cref!),
     aggregateCases<Row<unknown>>([matchStage(trendList, filters), { $group: { _id: '$month', n: { $sum: 1 } } }]),
   ]);
   const t = new Tally();
@@ -71,6 +73,8 @@ export async function buildReportFromCases(period: Period, filters: ReportFilter
   for (const { _id, n } of vt) t.add('violenceType', _id, n);
   for (const { _id, n } of cf) t.add('contextFlag', _id, n);
   for (const { _id, n } of ref) t.add('referral', _id, n);
+  for (const { _id, n } of lst) t.add('listing', _id, n);
+  for (const { _id, n } of cref) t.add('counsellorReferral', _id, n);
   for (const { _id, n } of wait) if (typeof _id === 'number') t.wait(_id, n);
   for (const { _id, n } of trendRows) if (typeof _id === 'string') t.month(_id, n);
   return t.report(period, filters, now);

@@ -70,6 +70,8 @@ export function createReportsRouter(cfg: ReportsRouterConfig): express.Router {
       error: result.ok ? undefined : ERRORS[result.code]!.vi,
       query: { period, province: str(req.query.province), channel: str(req.query.channel), snapshot: str(req.query.snapshot) },
       snapshots: await snapshots(),
+      tz: cfg.tzReports,
+      consoleHref: `${req.baseUrl.replace(/\/reports$/, '')}/`,
     });
     res.status(result.ok ? 200 : ERRORS[result.code]!.status).set('Cache-Control', 'no-store').type('html').send(html);
   }));

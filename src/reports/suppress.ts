@@ -11,6 +11,12 @@
  * 3. Wait percentiles need at least K answered handoffs; the answered share needs neither
  *    answered nor unanswered to be suppressed, the not-understood share neither
  *    not-understood nor the rest of the free-text cases.
+ * 4. When the answered share is hidden by rule 3 (which happens exactly when the line does
+ *    well: 1 to K-1 requests unanswered), it is published rounded instead: as the step of
+ *    `step` points it falls in (e.g. 90–95), where `step` is the smallest multiple of 5 for
+ *    which one step spans at least K requests (step × escalated ≥ 100 × K), so the small count
+ *    cannot be read back from it. With a step above 25 points (fewer than 4K requests)
+ *    nothing is published.
  */
 import type { Dimension, RawCell, RawReport } from './monthly';
 
@@ -33,6 +39,12 @@ export interface SuppressedReport {
   };
   /** Percent of escalations answered by a counsellor (integer), or null when hidden/undefined. */
   answeredShare: number | null;
+  /**
+   * When the exact share is hidden (1 to K-1 requests unanswered, or answered): the step of
+   * `step` points it falls in, from `low` to `high` (a multiple of 5 wide enough to span at
+   * least K possible counts), else null.
+   */
+  answeredShareRounded: RoundedShare | null;
   /** Percent of free-text cases with a message not understood (integer), or null when hidden or no free text. */
   notUnderstoodShare: number | null;
   wait: { samples: Cell; median: number | null; p90: number | null };
@@ -62,6 +74,20 @@ export function suppressCells(cells: RawCell[], k: number): { code: string; coun
 /** A flag and its complement (total − flag) as a two-cell breakdown; returns the flag's shown cell. */
 function flagCell(yes: number, total: number, k: number): Cell {
   return suppressCells([{ code: 'yes', count: yes }, { code: 'no', count: total - yes }], k)[0]!.count;
+}
+
+/** A share published rounded: it lies from `low` to `high` percent (high − low = step). */
+export interface RoundedShare { low: number; high: number; step: number }
+
+/** Rule 4: the step of the answered share wide enough to hide a small count, or null. */
+export function roundedShare(part: number, whole: number, k: number): RoundedShare | null {
+  if (whole <= 0) return null;
+  const step = 5 * Math.ceil((100 * k) / (5 * whole));
+  if (step > 25) return null;
+  const exact = (100 * part) / whole;
+  // The top step ends at 100, and a share of exactly 100 is never hidden (nothing unanswered).
+  const low = Math.min(100 - step, Math.floor(exact / step) * step);
+  return { low, high: low + step, step };
 }
 
 /** Apply the rules to a whole report. */
@@ -97,6 +123,7 @@ export function suppressReport(r: RawReport, k: number): SuppressedReport {
       notUnderstood,
     },
     answeredShare: shareShown ? Math.round((100 * t.answeredByCounsellor) / t.escalated) : null,
+    answeredShareRounded: !shareShown && typeof escalated === 'number' ? roundedShare(t.answeredByCounsellor, t.escalated, k) : null,
     notUnderstoodShare: nuShareShown ? Math.round((100 * nu) / ft) : null,
     wait: { samples: suppressCount(r.wait.samples, k), median: enough ? r.wait.median : null, p90: enough ? r.wait.p90 : null },
     dims: Object.fromEntries(Object.entries(r.dims).map(([d, cells]) => [d, suppressCells(cells, k)])) as SuppressedReport['dims'],

@@ -9,8 +9,15 @@ import {
 import type { RawCell, RawReport, ReportFilters, WaitBucket } from './monthly';
 import { Period, trendMonths } from './period';
 
-/** Names of the breakdowns, in the order they are shown. */
-export const DIMENSIONS = ['channel', 'province', 'violenceType', 'contextFlag', 'role', 'ageGroup', 'gender', 'outcome', 'referral', 'feedback'] as const;
+/**
+ * Names of the breakdowns. `referral` counts every category however it was given (kept for
+ * continuity); `listing` = the bot showed a directory list, `counsellorReferral` = a counsellor
+ * referred in the close form: the page shows these two apart.
+ */
+export const DIMENSIONS = [
+  'channel', 'province', 'violenceType', 'contextFlag', 'role', 'ageGroup', 'gender', 'outcome', 'referral', 'feedback',
+  'listing', 'counsellorReferral',
+] as const;
 /** A breakdown name. */
 export type Dimension = (typeof DIMENSIONS)[number];
 
@@ -18,7 +25,7 @@ export type Dimension = (typeof DIMENSIONS)[number];
 const CODES: Record<Dimension, readonly string[]> = {
   channel: CHANNELS, province: [...PROVINCES, 'unknown'], violenceType: [...VIOLENCE_TYPES, 'none'], contextFlag: CONTEXT_FLAGS,
   role: ROLES, ageGroup: [...AGE_GROUPS, 'unknown'], gender: [...GENDERS, 'unknown'], outcome: [...OUTCOMES, 'none'],
-  referral: REFERRAL_CATEGORIES, feedback: [...FEEDBACK, 'none'],
+  referral: REFERRAL_CATEGORIES, feedback: [...FEEDBACK, 'none'], listing: REFERRAL_CATEGORIES, counsellorReferral: REFERRAL_CATEGORIES,
 };
 /** Breakdowns whose "no value" cell is "none" (the others say "unknown"). */
 const NONE_DIMS: ReadonlySet<string> = new Set(['violenceType', 'outcome', 'feedback']);

@@ -94,7 +94,7 @@ it('a person on the web chat reaches a counsellor, they talk, the counsellor clo
   // The queue updates live; the counsellor claims.
   const row = c.locator('tr.queue-row').first();
   await row.waitFor({ timeout: 10_000 });
-  expect(await row.innerText()).toContain('18_29');
+  expect(await row.innerText()).toContain('18–29 tuổi'); // the age group's label, never its code
   await row.locator('button.claim').click();
   await c.locator('#chat').waitFor({ state: 'visible' });
   await p.locator('.msg', { hasText: 'tư vấn viên đã vào' }).waitFor({ timeout: 10_000 });

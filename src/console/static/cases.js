@@ -2,7 +2,7 @@
 'use strict';
 (function () {
   const CX = window.CX;
-  const { S, $, t, el, api, errText, localTime, checked, dangerBadge } = CX;
+  const { S, $, t, el, api, errText, localTime, checked, dangerBadge, label } = CX;
   let chatFor = null;
 
   async function loadCases(bg) {
@@ -14,7 +14,7 @@
     const list = $('case-list'); list.replaceChildren();
     for (const c of S.cases) {
       list.append(el('li', { class: c.hid === S.hid ? 'selected' : '', 'data-hid': c.hid, onclick: () => { S.hid = c.hid; S.lastSeq = 0; loadCases(false); } },
-        c.danger ? dangerBadge() : null, ' ', c.channel + ' · ' + c.lang,
+        c.danger ? dangerBadge() : null, ' ', label('channel', c.channel) + ' · ' + label('language', c.lang),
         c.personLeft ? el('div', { class: 'error', text: t('sys.person_left') }) : null));
     }
     $('chat').classList.toggle('hidden', !S.hid);
@@ -24,7 +24,9 @@
   async function openChat(bg) {
     const c = S.cases.find((x) => x.hid === S.hid);
     if (!c) return;
-    const head = [el('strong', { text: c.channel + ' · ' + c.lang }), ' ', el('span', { class: 'muted', text: [c.answers.role, c.answers.ageGroup, c.answers.province].filter(Boolean).join(' · ') })];
+    const about = [c.answers.role && label('answer', c.answers.role), c.answers.ageGroup && label('ageGroup', c.answers.ageGroup), c.answers.province && label('province', c.answers.province)];
+    const head = [el('strong', { text: label('channel', c.channel) + ' · ' + label('language', c.lang) }), ' ', el('span', { class: 'muted', text: about.filter(Boolean).join(' · ') })];
+    if (c.claimedAt) head.push(' ', el('span', { class: 'muted', text: t('chat.claimed_at') + ' ' + localTime(c.claimedAt) }));
     if (c.danger) head.unshift(dangerBadge(), ' ');
     if (c.personLeft) head.push(el('p', { class: 'error', text: t('chat.left') }));
     // A supervisor viewing this chat (read-only): the counsellor always knows.
@@ -46,6 +48,7 @@
       if (!to.options.length) to.append(el('option', { value: '', text: t('chat.nobody_free') }));
     }
     loadMessages(bg);
+    CX.emit('caseopen', S.hid);
   }
   async function loadMessages(bg) {
     if (!S.hid) return;
@@ -56,7 +59,7 @@
     for (const m of r.data.messages) {
       const text = m.from === 'system' ? t('sys.' + m.text).replace('{name}', m.counsellorId || '') : m.text;
       const li = el('li', { class: 'from-' + m.from + (m.from === 'system' ? ' sys-' + m.text : ''), 'data-seq': m.seq }, text);
-      if (m.from === 'counsellor' && m.delivery) li.append(el('span', { class: 'delivery' + (m.delivery === 'failed' || m.delivery === 'window_expired' ? ' bad' : ''), text: t('d.' + m.delivery) }));
+      if (m.from === 'counsellor' && m.delivery) li.append(el('span', { class: 'delivery' + (m.delivery === 'failed' || m.delivery === 'window_expired' ? ' bad' : ''), text: CX.label('delivery', m.delivery) }));
       box.append(li);
     }
     box.scrollTop = box.scrollHeight;
@@ -70,16 +73,23 @@
   }
   function fillCloseForm() {
     const o = S.options; if (!o) return;
-    const boxes = (id, name, values) => { const f = $(id); for (const x of [...f.querySelectorAll('label')]) x.remove(); for (const v of values) f.append(el('label', {}, el('input', { type: 'checkbox', name, value: v }), ' ' + v)); };
-    boxes('f-violence', 'violence', o.violenceTypes); boxes('f-context', 'context', o.contextFlags); boxes('f-referrals', 'referrals', o.referrals);
-    $('f-perpetrator').replaceChildren(el('option', { value: '', text: t('close.none') }), ...o.perpetratorRelations.map((v) => el('option', { value: v, text: v })));
-    $('f-outcome').replaceChildren(...o.outcomes.map((v) => el('option', { value: v, text: v })));
+    // Codes are the values sent; what the counsellor reads is the catalogue's label. Ticks survive a language switch.
+    const boxes = (id, name, kind, values) => {
+      const f = $(id); const was = new Set(checked(name));
+      for (const x of [...f.querySelectorAll('label')]) x.remove();
+      for (const v of values) f.append(el('label', {}, el('input', { type: 'checkbox', name, value: v, checked: was.has(v) ? 'checked' : false }), ' ' + label(kind, v)));
+    };
+    boxes('f-violence', 'violence', 'violence', o.violenceTypes); boxes('f-context', 'context', 'context', o.contextFlags); boxes('f-referrals', 'referrals', 'referral', o.referrals);
+    const keep = (id, fill) => { const v = $(id).value; fill(); if (v) $(id).value = v; };
+    keep('f-perpetrator', () => $('f-perpetrator').replaceChildren(el('option', { value: '', text: t('close.none') }), ...o.perpetratorRelations.map((v) => el('option', { value: v, text: label('perpetrator', v) }))));
+    keep('f-outcome', () => $('f-outcome').replaceChildren(...o.outcomes.map((v) => el('option', { value: v, text: label('outcome', v) }))));
   }
 
   CX.views.cases = loadCases;
   CX.caseAction = caseAction;
   CX.loadMessages = loadMessages;
   CX.on('start', fillCloseForm);
+  CX.on('labels', fillCloseForm);
   CX.on('change', (c) => { if ((c.kind === 'message' || c.kind === 'delivery') && c.hid === S.hid) loadMessages(true); });
   CX.on('ready', () => {
     $('send-form').addEventListener('submit', async (ev) => {

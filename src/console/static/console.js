@@ -23,7 +23,8 @@
     S.me = me; S.csrf = me.csrfToken;
     $('login-view').classList.add('hidden');
     for (const id of ['nav', 'logout']) $(id).classList.remove('hidden');
-    $('who').textContent = me.username + ' (' + me.role + ')';
+    await CX.loadLabels();
+    $('who').textContent = me.username + ' (' + CX.label('staffRole', me.role) + ')';
     for (const e of document.querySelectorAll('[data-role]')) e.classList.toggle('hidden', !e.getAttribute('data-role').split(' ').includes(me.role));
     // Counsellors and supervisors take cases; managers oversee (no message text); admins manage users.
     const counselling = CX.isCounselling(me);
@@ -54,7 +55,7 @@
       ev.preventDefault();
       const r = await api('POST', '/login', { username: $('username').value, password: $('password').value });
       $('password').value = '';
-      if (!r.ok) { $('login-error').textContent = r.data.error || t('err.generic'); return; }
+      if (!r.ok) { $('login-error').textContent = r.status === 429 ? t('err.too_many') : r.status === 401 ? t('err.login') : t('err.generic'); return; }
       $('login-error').textContent = '';
       start(r.data);
     });

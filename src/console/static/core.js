@@ -17,8 +17,8 @@
     for (const c of kids) if (c != null) e.append(c);
     return e;
   }
-  const listeners = { start: [], change: [], ready: [], render: [], read: [] };
-  /** Subscribe to 'start' (me), 'change' (notice), 'ready' (), 'render' (view name, after a list or the chat head was drawn), 'read' ({hid, seq}: messages shown). */
+  const listeners = { start: [], change: [], ready: [], render: [], read: [], labels: [], caseopen: [] };
+  /** Subscribe to 'start' (me), 'change' (notice), 'ready' (), 'render' (view name, after a list or the chat head was drawn), 'read' ({hid, seq}: messages shown), 'labels' (the catalogue of a new language is in), 'caseopen' (hid: the chat of a case is drawn). */
   function on(event, fn) { listeners[event].push(fn); }
   function emit(event, arg) { for (const fn of listeners[event]) fn(arg); }
   async function api(method, path, body, background) {
@@ -32,8 +32,14 @@
     if (res.status === 401 && path !== '/login') CX.showLogin();
     return { status: res.status, ok: res.ok, data };
   }
-  const errText = (r) => t('err.' + (r.data && r.data.error)) === 'err.' + (r.data && r.data.error) ? t('err.generic') : t('err.' + r.data.error);
-  function fmtWait(ms) { const m = Math.floor(ms / 60000); return m < 60 ? m + ' ph' : Math.floor(m / 60) + 'h' + String(m % 60).padStart(2, '0'); }
+  /** An API error in words: the catalogue's label of its code (labels.js), else the UI text, else a generic one. */
+  const errText = (r) => {
+    const code = r.data && r.data.error;
+    if (CX.hasLabel && CX.hasLabel('error', code)) return CX.label('error', code);
+    return t('err.' + code) === 'err.' + code ? t('err.generic') : t('err.' + code);
+  };
+  /** Replaced by labels.js (whole words, in the console's language). */
+  function fmtWait(ms) { return Math.floor(ms / 60000) + ' ' + t('unit.min'); }
   /** "29/11/2026 13:45" in the browser's (the counsellor's) local time. */
   function localTime(iso) {
     const d = new Date(iso);

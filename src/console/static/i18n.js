@@ -26,6 +26,13 @@ window.I18N = {
     'err.conflict': 'Ca này đã có người nhận hoặc đã thay đổi.', 'err.caseload_full': 'Bạn đã đủ số ca tối đa.', 'err.not_online': 'Người nhận không trực tuyến.',
     'err.outside_window': 'Chưa đến khung giờ an toàn mà người dùng đã chọn.', 'err.forbidden': 'Không có quyền.', 'err.not_found': 'Không tìm thấy.', 'err.invalid': 'Dữ liệu chưa hợp lệ.', 'err.generic': 'Có lỗi, vui lòng thử lại.',
     'win.morning': 'buổi sáng', 'win.afternoon': 'buổi chiều', 'win.evening': 'buổi tối', 'win.any': 'bất kỳ lúc nào',
+    // Labels, times, audit page and history (issue #15, labels part).
+    'unit.min': 'phút', 'unit.hour': 'giờ', 'chat.claimed_at': 'nhận lúc', 'err.login': 'Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khoá.', 'err.too_many': 'Thử quá nhiều lần, vui lòng đợi một lúc.',
+    'a.when': 'Thời gian', 'a.user': 'Người thực hiện', 'a.action': 'Hành động', 'a.target': 'Đối tượng', 'a.details': 'Chi tiết', 'a.from': 'Từ ngày', 'a.to': 'Đến ngày',
+    'a.apply': 'Lọc', 'a.all': 'Tất cả hành động', 'a.prev': '← Trang trước', 'a.next': 'Trang sau →', 'a.none': 'Không có mục nào khớp bộ lọc.', 'a.bad_filter': 'Bộ lọc chưa hợp lệ (tên người dùng, hành động hoặc khoảng ngày).',
+    'a.from_user': 'từ', 'a.to_user': 'sang', 'a.hours': 'Số giờ', 'a.until': 'đến', 'a.case': 'ca', 'a.author': 'ghi chú của', 'a.net': 'mạng', 'a.unknown_name': '(tên gõ sai, đã băm)',
+    'h.title': 'Người này đã liên hệ trước đây', 'h.outcome': 'Kết quả', 'h.violence': 'Loại bạo lực', 'h.referrals': 'Đã giới thiệu tới', 'h.counsellor': 'Tư vấn viên',
+    'h.open_note': 'Mở ghi chú', 'h.note_audited': 'Việc mở ghi chú này đã được ghi vào nhật ký.', 'h.note_until': 'Ghi chú được giữ đến',
   },
   en: {
     title: 'Counsellor console', 'nav.queue': 'Queue', 'nav.cases': 'My cases', 'nav.followups': 'Follow-ups',
@@ -52,5 +59,12 @@ window.I18N = {
     'err.conflict': 'Someone else claimed this case, or it changed.', 'err.caseload_full': 'Your caseload is full.', 'err.not_online': 'That counsellor is not online.',
     'err.outside_window': 'Not yet within the safe time the person chose.', 'err.forbidden': 'Not allowed.', 'err.not_found': 'Not found.', 'err.invalid': 'Please check the form.', 'err.generic': 'Something went wrong, please retry.',
     'win.morning': 'morning', 'win.afternoon': 'afternoon', 'win.evening': 'evening', 'win.any': 'any time',
+    // Labels, times, audit page and history (issue #15, labels part).
+    'unit.min': 'min', 'unit.hour': 'h', 'chat.claimed_at': 'claimed at', 'err.login': 'Wrong username or password, or the account is temporarily locked.', 'err.too_many': 'Too many attempts, please wait a while.',
+    'a.when': 'Time', 'a.user': 'User', 'a.action': 'Action', 'a.target': 'Target', 'a.details': 'Details', 'a.from': 'From', 'a.to': 'To',
+    'a.apply': 'Filter', 'a.all': 'All actions', 'a.prev': '← Previous', 'a.next': 'Next →', 'a.none': 'No entries match the filter.', 'a.bad_filter': 'The filter is not valid (username, action or dates).',
+    'a.from_user': 'from', 'a.to_user': 'to', 'a.hours': 'Hours', 'a.until': 'until', 'a.case': 'case', 'a.author': 'note by', 'a.net': 'network', 'a.unknown_name': '(mistyped name, hashed)',
+    'h.title': 'This person contacted us before', 'h.outcome': 'Outcome', 'h.violence': 'Violence types', 'h.referrals': 'Referred to', 'h.counsellor': 'Counsellor',
+    'h.open_note': 'Open note', 'h.note_audited': 'Opening this note was recorded in the audit log.', 'h.note_until': 'Note kept until',
   },
 };

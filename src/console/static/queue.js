@@ -1,7 +1,7 @@
 /* Console: the queue of people waiting for a counsellor. */
 'use strict';
 (function () {
-  const { S, $, t, el, api, errText, fmtWait, dangerBadge } = window.CX;
+  const { S, $, t, el, api, errText, fmtWait, dangerBadge, label, labelList } = window.CX;
   async function loadQueue(bg) {
     const r = await api('GET', '/queue?lang=' + S.lang, undefined, bg);
     if (!r.ok) return;
@@ -11,9 +11,10 @@
     for (const q of r.data.queue) {
       body.append(el('tr', { 'data-hid': q.hid, class: 'queue-row' },
         el('td', {}, q.danger ? dangerBadge() : null),
-        el('td', { text: q.channel }), el('td', { text: q.lang }), el('td', { text: fmtWait(q.waitedMs) }),
-        el('td', { text: q.answers.role || '–' }), el('td', { text: q.answers.ageGroup || '–' }), el('td', { text: q.provinceName || '–' }),
-        el('td', { text: (q.answers.topics || []).join(', ') || '–' }),
+        el('td', { text: label('channel', q.channel) }), el('td', { text: label('language', q.lang) }), el('td', { text: fmtWait(q.waitedMs) }),
+        el('td', { text: label('answer', q.answers.role) }), el('td', { text: label('ageGroup', q.answers.ageGroup) }),
+        el('td', { text: q.answers.province ? label('province', q.answers.province) : '–' }),
+        el('td', { text: labelList('topic', q.answers.topics) }),
         el('td', {}, el('button', { class: 'primary claim', text: t('q.claim'), onclick: () => claim(q.hid) }))));
     }
     $('queue-empty').classList.toggle('hidden', r.data.queue.length > 0);

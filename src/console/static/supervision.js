@@ -14,7 +14,7 @@
   function staffRow(c, now) {
     const wrapping = c.online && c.wrapUpUntil;
     const state = wrapping ? t('o.wrapup') + ' (' + clock(new Date(c.wrapUpUntil).getTime() - now) + ')' : c.online ? t('o.on') : t('o.off');
-    return el('tr', { 'data-user': c.username }, el('td', { text: c.username }), el('td', { text: t('role.' + c.role) }),
+    return el('tr', { 'data-user': c.username }, el('td', { text: c.username }), el('td', { text: CX.label('staffRole', c.role) }),
       el('td', {}, el('span', { class: 'badge' + (c.online ? (wrapping ? ' wrap' : ' on') : ''), text: state })), el('td', { text: c.load + ' / ' + c.limit }));
   }
   function reassignPicker(c, staff) {
@@ -36,13 +36,13 @@
     $('m-staff-empty').classList.toggle('hidden', o.counsellors.length > 0);
     const sup = S.me && S.me.role === 'supervisor';
     $('m-active').replaceChildren(...o.active.map((c) => el('tr', { 'data-hid': c.hid },
-      el('td', {}, c.danger ? dangerBadge() : null), el('td', { text: c.channel + ' · ' + c.lang }), el('td', { text: c.counsellorId || '–' }),
+      el('td', {}, c.danger ? dangerBadge() : null), el('td', { text: CX.label('channel', c.channel) + ' · ' + CX.label('language', c.lang) }), el('td', { text: c.counsellorId || '–' }),
       el('td', { text: fmtWait(c.waitedMs) }), el('td', { text: fmtWait(c.handledMs) }),
       el('td', {}, ...reassignPicker(c, o.counsellors)),
       el('td', {}, sup && c.counsellorId !== S.me.username ? el('button', { type: 'button', class: 'watch', text: t('o.view'), onclick: () => watch(c.hid, c.counsellorId) }) : null))));
     $('m-active-empty').classList.toggle('hidden', o.active.length > 0);
-    $('m-queue').replaceChildren(...o.queue.map((q) => el('tr', {}, el('td', {}, q.danger ? dangerBadge() : null), el('td', { text: q.channel + ' · ' + q.lang }),
-      el('td', { text: fmtWait(q.waitedMs) }), el('td', { text: (q.answers.topics || []).join(', ') || '–' }))));
+    $('m-queue').replaceChildren(...o.queue.map((q) => el('tr', {}, el('td', {}, q.danger ? dangerBadge() : null), el('td', { text: CX.label('channel', q.channel) + ' · ' + CX.label('language', q.lang) }),
+      el('td', { text: fmtWait(q.waitedMs) }), el('td', { text: (q.answers.topics || []).map((x) => CX.label('topic', x)).join(', ') || '–' }))));
     $('m-queue-empty').classList.toggle('hidden', o.queue.length > 0);
     if (watching && !o.active.some((c) => c.hid === watching)) stopWatching(false);
   }

@@ -50,7 +50,10 @@ function unwound(v: unknown): unknown[] {
 }
 
 const SINGLE: readonly (readonly [string, string])[] = [['role', 'role'], ['ageGroup', 'ageGroup'], ['gender', 'gender'], ['outcome', 'outcome'], ['feedback', 'feedback']];
-const LISTS: readonly (readonly [string, string])[] = [['violenceType', 'violenceTypes'], ['contextFlag', 'contextFlags'], ['referral', 'referrals']];
+const LISTS: readonly (readonly [string, string])[] = [
+  ['violenceType', 'violenceTypes'], ['contextFlag', 'contextFlags'], ['referral', 'referrals'],
+  ['listing', 'listings'], ['counsellorReferral', 'counsellorReferrals'],
+];
 
 /** The contribution of a case as stored (fields an upsert left out count as missing). */
 export function contributionOf(doc: object): Contribution {

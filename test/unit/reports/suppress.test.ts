@@ -67,7 +67,7 @@ function raw(over: Partial<RawReport['totals']> = {}, pairs: [number, number][] 
     wait: { samples, median: percentileFromBuckets(waits, 0.5), p90: percentileFromBuckets(waits, 0.9), buckets: waits },
     dims: {
       channel: cells([['telegram', 30], ['zalo', 18], ['webchat', 2]]), province: cells([['ha-noi', 50]]), violenceType: [], contextFlag: [],
-      role: [], ageGroup: [], gender: [], outcome: [], referral: [], feedback: [],
+      role: [], ageGroup: [], gender: [], outcome: [], referral: [], feedback: [], listing: [], counsellorReferral: [],
     },
     trend: cells([['2026-02', 3], ['2026-03', 50]]),
   };
