@@ -14,22 +14,22 @@
     const outcome = d && d.outcome ? label('outcome', d.outcome) : label('handoffOutcome', e.outcome);
     const li = el('li', { class: 'episode', 'data-hid': e.hid },
       el('div', {}, el('strong', { text: when }), ' · ', label('channel', e.channel), e.danger ? el('span', { class: 'badge danger', text: t('q.danger') }) : null),
-      el('div', { text: t('h.outcome') + ': ' + outcome }),
-      d ? el('div', { text: t('h.violence') + ': ' + labelList('violence', d.violenceTypes) }) : null,
+      el('div', { text: t('hist.outcome') + ': ' + outcome }),
+      d ? el('div', { text: t('hist.violence') + ': ' + labelList('violence', d.violenceTypes) }) : null,
       d && d.contextFlags && d.contextFlags.length ? el('div', { text: t('close.context') + ': ' + labelList('context', d.contextFlags) }) : null,
       d && d.perpetratorRelation ? el('div', { text: t('close.perpetrator') + ': ' + label('perpetrator', d.perpetratorRelation) }) : null,
-      d ? el('div', { text: t('h.referrals') + ': ' + labelList('referral', d.referrals) }) : null,
-      e.counsellorId ? el('div', { class: 'muted', text: t('h.counsellor') + ': ' + e.counsellorId }) : null);
+      d ? el('div', { text: t('hist.referrals') + ': ' + labelList('referral', d.referrals) }) : null,
+      e.counsellorId ? el('div', { class: 'muted', text: t('hist.counsellor') + ': ' + e.counsellorId }) : null);
     if (e.note) {
       const box = el('div', { class: 'note-box' });
-      const btn = el('button', { type: 'button', class: 'open-note', text: t('h.open_note') + ' (' + e.note.author + ', ' + localTime(e.note.createdAt) + ')' });
+      const btn = el('button', { type: 'button', class: 'open-note', text: t('hist.open_note') + ' (' + e.note.author + ', ' + localTime(e.note.createdAt) + ')' });
       btn.addEventListener('click', async () => {
         btn.disabled = true;
         const r = await api('POST', '/cases/' + encodeURIComponent(S.hid) + '/history/' + encodeURIComponent(e.hid) + '/note', {});
         if (!r.ok) { $('history-msg').textContent = errText(r); btn.disabled = false; return; }
-        box.replaceChildren(el('p', { class: 'muted', text: t('h.note_audited') }), el('blockquote', { class: 'note-text', text: r.data.text }));
+        box.replaceChildren(el('p', { class: 'muted', text: t('hist.note_audited') }), el('blockquote', { class: 'note-text', text: r.data.text }));
       });
-      box.append(btn, el('span', { class: 'muted', text: ' ' + t('h.note_until') + ' ' + localTime(e.note.deleteAfter) }));
+      box.append(btn, el('span', { class: 'muted', text: ' ' + t('hist.note_until') + ' ' + localTime(e.note.deleteAfter) }));
       li.append(box);
     }
     return li;
@@ -46,7 +46,7 @@
     if (!r.ok || hid !== S.hid) return;
     const eps = r.data.episodes || [];
     if (!eps.length) return;
-    $('history-summary').textContent = t('h.title') + ' (' + eps.length + ')';
+    $('history-summary').textContent = t('hist.title') + ' (' + eps.length + ')';
     $('history-list').replaceChildren(...eps.map(episodeItem));
     box.classList.remove('hidden');
   }

@@ -31,8 +31,8 @@ window.I18N = {
     'a.when': 'Thời gian', 'a.user': 'Người thực hiện', 'a.action': 'Hành động', 'a.target': 'Đối tượng', 'a.details': 'Chi tiết', 'a.from': 'Từ ngày', 'a.to': 'Đến ngày',
     'a.apply': 'Lọc', 'a.all': 'Tất cả hành động', 'a.prev': '← Trang trước', 'a.next': 'Trang sau →', 'a.none': 'Không có mục nào khớp bộ lọc.', 'a.bad_filter': 'Bộ lọc chưa hợp lệ (tên người dùng, hành động hoặc khoảng ngày).',
     'a.from_user': 'từ', 'a.to_user': 'sang', 'a.hours': 'Số giờ', 'a.until': 'đến', 'a.case': 'ca', 'a.author': 'ghi chú của', 'a.net': 'mạng', 'a.unknown_name': '(tên gõ sai, đã băm)',
-    'h.title': 'Người này đã liên hệ trước đây', 'h.outcome': 'Kết quả', 'h.violence': 'Loại bạo lực', 'h.referrals': 'Đã giới thiệu tới', 'h.counsellor': 'Tư vấn viên',
-    'h.open_note': 'Mở ghi chú', 'h.note_audited': 'Việc mở ghi chú này đã được ghi vào nhật ký.', 'h.note_until': 'Ghi chú được giữ đến',
+    'hist.title': 'Người này đã liên hệ trước đây', 'hist.outcome': 'Kết quả', 'hist.violence': 'Loại bạo lực', 'hist.referrals': 'Đã giới thiệu tới', 'hist.counsellor': 'Tư vấn viên',
+    'hist.open_note': 'Mở ghi chú', 'hist.note_audited': 'Việc mở ghi chú này đã được ghi vào nhật ký.', 'hist.note_until': 'Ghi chú được giữ đến',
   },
   en: {
     title: 'Counsellor console', 'nav.queue': 'Queue', 'nav.cases': 'My cases', 'nav.followups': 'Follow-ups',
@@ -64,7 +64,7 @@ window.I18N = {
     'a.when': 'Time', 'a.user': 'User', 'a.action': 'Action', 'a.target': 'Target', 'a.details': 'Details', 'a.from': 'From', 'a.to': 'To',
     'a.apply': 'Filter', 'a.all': 'All actions', 'a.prev': '← Previous', 'a.next': 'Next →', 'a.none': 'No entries match the filter.', 'a.bad_filter': 'The filter is not valid (username, action or dates).',
     'a.from_user': 'from', 'a.to_user': 'to', 'a.hours': 'Hours', 'a.until': 'until', 'a.case': 'case', 'a.author': 'note by', 'a.net': 'network', 'a.unknown_name': '(mistyped name, hashed)',
-    'h.title': 'This person contacted us before', 'h.outcome': 'Outcome', 'h.violence': 'Violence types', 'h.referrals': 'Referred to', 'h.counsellor': 'Counsellor',
-    'h.open_note': 'Open note', 'h.note_audited': 'Opening this note was recorded in the audit log.', 'h.note_until': 'Note kept until',
+    'hist.title': 'This person contacted us before', 'hist.outcome': 'Outcome', 'hist.violence': 'Violence types', 'hist.referrals': 'Referred to', 'hist.counsellor': 'Counsellor',
+    'hist.open_note': 'Open note', 'hist.note_audited': 'Opening this note was recorded in the audit log.', 'hist.note_until': 'Note kept until',
   },
 };
