@@ -14,6 +14,7 @@ export { ContentError, formatIssue };
 export type { Issue, RawSources };
 export { MAX_OPTIONS, NON_NEUTRAL } from './validate';
 export { readSources } from './load';
+export { adoptTrainedModel, trainedModels } from './nlu';
 export { formatDirectoryReport, type DirectoryReport, type DirectoryRow } from './directoryCheck';
 
 /**

@@ -53,3 +53,17 @@ export function buildNluCached(corpus: NluCorpus, config: NluConfig, abbreviatio
   if (saved === undefined) trained.set(hash, nlu.model.toJSON());
   return nlu;
 }
+
+/** The models trained in this process, by the hash of what each was trained on. */
+export function trainedModels(): ReadonlyMap<string, SavedModel> {
+  return trained;
+}
+
+/**
+ * Reuse a model another process trained from the same inputs (same hash, same model: training
+ * is deterministic). The test harness shares models between test files this way, so each test
+ * run trains once instead of once per file.
+ */
+export function adoptTrainedModel(hash: string, model: SavedModel): void {
+  if (!trained.has(hash)) trained.set(hash, model);
+}
