@@ -9,8 +9,8 @@ import {
   buildNlu, NluConfigSchema, NluFileSchema,
   type DangerLexicon, type Nlu, type NluConfig, type NluCorpus, type SavedModel,
 } from '../engine';
-import type { Issue } from './issues';
-import { zodIssues, type Source } from './compile';
+import { zodIssues, type Issue } from './issues';
+import type { Source } from './sources';
 
 /** Bump when features.ts or model.ts change what a corpus trains into. */
 const MODEL_VERSION = 'nlu-1';

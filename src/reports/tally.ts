@@ -6,13 +6,11 @@
 import {
   AGE_GROUPS, CHANNELS, CONTEXT_FLAGS, FEEDBACK, GENDERS, OUTCOMES, PROVINCES, REFERRAL_CATEGORIES, ROLES, VIOLENCE_TYPES,
 } from '../cases';
-import type { RawCell, RawReport, ReportFilters, WaitBucket } from './monthly';
 import { Period, trendMonths } from './period';
+import { DIMENSIONS, type Dimension, type RawCell, type RawReport, type ReportFilters, type WaitBucket } from './types';
 
-/** Names of the breakdowns, in the order they are shown. */
-export const DIMENSIONS = ['channel', 'province', 'violenceType', 'contextFlag', 'role', 'ageGroup', 'gender', 'outcome', 'referral', 'feedback'] as const;
-/** A breakdown name. */
-export type Dimension = (typeof DIMENSIONS)[number];
+export { DIMENSIONS };
+export type { Dimension };
 
 /** Every code of each breakdown (shown even at zero), plus the "no value" cell. */
 const CODES: Record<Dimension, readonly string[]> = {
