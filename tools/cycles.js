@@ -23,8 +23,6 @@ const KNOWN_BACK_EDGES = {
   // address replies, while conversations enqueue replies through the outbox. Moving those
   // queries behind the conversations area is issue #17 item 1 (queries in their area's store).
   'outbox -> conversations': 'outbox/service.ts and outbox/worker.ts import conversations/store.ts',
-  // The channel list hands web chat messages to the pipeline (receiveOrFallback).
-  'channels -> conversations': 'channels/index.ts imports conversations/index.ts',
 };
 
 const SRC = path.resolve(__dirname, '..', 'src');
