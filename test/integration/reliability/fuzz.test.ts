@@ -12,7 +12,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { InboxModel } from '../../../src/conversations/store';
 import { zaloSignature } from '../../../src/channels/zalo/verify';
-import { readJson } from '../../../src/channels/zalo/parse';
+import { readJson } from '../../../src/channels/wire';
 import { FakeTelegram, startFakeTelegram } from '../../fakes/fakeTelegram';
 import { FakeZalo, startFakeZalo } from '../../fakes/fakeZalo';
 import { fuzzCase, fuzzSeed, streamFor } from '../../support/fuzz';
