@@ -4,12 +4,12 @@
  * server.ts and main.ts) where concrete adapters are wired together.
  */
 import type { Mount } from './app';
-import { buildAdapters } from './channels';
-import type { ChannelAdapter } from './channels/types';
+import { buildChannels } from './channels';
+import type { ChannelAdapter, Receive } from './channels/types';
 import { CaseService, createCases, unlinkCasesByPid } from './cases';
 import { Config } from './config';
 import { createConsole, forgetPidInAudit, purgeExpiredSessions, purgeHandoverNotes, purgeLoginFailures } from './console';
-import { ConversationPipeline, createConversationControl, createEraseSink, EmergencyMemory, Ingest, makeWebhookRouter } from './conversations';
+import { ConversationPipeline, createConversationControl, createEraseSink, EmergencyMemory, Ingest, receiveOrFallback } from './conversations';
 import type { ConversationControl, EventSink } from './conversations';
 import { REPO_ROOT } from './db/devdb';
 import type { EngineConfig, FlowSet } from './engine';
@@ -64,7 +64,9 @@ export async function wireAreas(config: Config): Promise<Wired> {
     const pid = pipeline.pidOf({ channel: 'webchat', channelUserId: sid });
     void handoff.personReturned(pid).catch((err) => log.warn('could not record a return to the web chat', { pid, err }));
   };
-  const channels = buildAdapters(config, { cipher, ingest, onWebchatResumed });
+  // What every channel's route does with a person's message: record it, or answer danger from memory.
+  const receive: Receive = (adapter, inbound) => receiveOrFallback(ingest, adapter, inbound);
+  const channels = buildChannels(config, { cipher, receive, onWebchatResumed });
   const { adapters } = channels;
   adapterList = adapters;
   const worker = new OutboxWorker(adapters, outbox, cipher, {
@@ -86,9 +88,7 @@ export async function wireAreas(config: Config): Promise<Wired> {
   });
 
   const mounts: Mount[] = [
-    // The channels' own routes first: Messenger's GET handshake shares its path with the POST webhook.
     ...channels.mounts,
-    ...adapters.filter((a) => a.name !== 'webchat').map((a) => ({ path: `/webhooks/${a.name}`, router: makeWebhookRouter(ingest, a) })),
     { path: '/console', router: createConsole(config, { handoff, flows }) },
   ];
 

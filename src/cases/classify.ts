@@ -4,6 +4,7 @@
  * no free text can reach the `cases` collection or a report by accident.
  */
 import { z } from 'zod';
+import { CHANNELS } from '../engine';
 
 /** GBVIMS core incident types. */
 export const VIOLENCE_TYPES = ['rape', 'sexual_assault', 'physical_assault', 'forced_marriage', 'denial_of_resources', 'psychological_abuse'] as const;
@@ -36,8 +37,8 @@ export const PROVINCES = [
   'hai-phong', 'ninh-binh', 'quang-tri', 'da-nang', 'quang-ngai', 'gia-lai', 'khanh-hoa', 'lam-dong',
   'dak-lak', 'ho-chi-minh', 'dong-nai', 'tay-ninh', 'can-tho', 'vinh-long', 'dong-thap', 'ca-mau', 'an-giang',
 ] as const;
-/** Channels a case can come from. */
-export const CHANNELS = ['telegram', 'zalo', 'messenger', 'webchat'] as const;
+/** Channels a case can come from: every channel (one list, in the engine). */
+export { CHANNELS };
 
 /** Outcome code. */
 export type Outcome = (typeof OUTCOMES)[number];

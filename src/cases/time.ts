@@ -1,18 +1,10 @@
 /** Month buckets in the reporting time zone (cases store a month string, never a timestamp to group on). */
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
+import { zonedParts } from '../shared/zonedTime';
 
 /** "YYYY-MM" of an instant in the given IANA time zone, e.g. monthOf(2026-01-31T18:00Z, 'Asia/Ho_Chi_Minh') = "2026-02". */
 export function monthOf(at: Date, timeZone: string): string {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });
-    formatters.set(timeZone, f);
-  }
-  const parts = f.formatToParts(at);
-  const y = parts.find((p) => p.type === 'year')?.value ?? '0000';
-  const m = parts.find((p) => p.type === 'month')?.value ?? '00';
-  return `${y}-${m}`;
+  const { y, m } = zonedParts(at, timeZone);
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
 }
 
 /** The month n months after "YYYY-MM" (n may be negative). */

@@ -1,45 +1,60 @@
 /**
- * The explicit list of channel adapters (no registration by import side effects).
- * A channel without credentials is off; config.disabledChannels says why, once, at start-up.
+ * The explicit list of channels (no registration by import side effects). Each channel
+ * owns its routes (`<channel>/routes.ts`: webhook, verification, wire quirks); this list
+ * builds the enabled ones and says where each route is mounted. A channel without
+ * credentials is off; config.disabledChannels says why, once, at start-up.
  */
 import type { Mount } from '../app';
 import type { Config } from '../config';
-import { Ingest, receiveOrFallback } from '../conversations';
 import type { FieldCipher } from '../shared/crypto';
-import { createMessengerAdapter } from './messenger';
-import { createTelegramAdapter } from './telegram';
-import type { ChannelAdapter } from './types';
-import { createWebchat, Webchat } from './webchat';
-import { createZaloAdapter, ZaloAdapter } from './zalo';
+import { createMessengerAdapter, messengerRoutes, MESSENGER_WEBHOOK_PATH } from './messenger';
+import { createTelegramAdapter, telegramRoutes, TELEGRAM_WEBHOOK_PATH } from './telegram';
+import type { ChannelAdapter, Receive } from './types';
+import { createWebchat, Webchat, WEBCHAT_PATH } from './webchat';
+import { createZaloAdapter, ZaloAdapter, zaloRoutes, ZALO_WEBHOOK_PATH } from './zalo';
 
-/** The enabled channels, their own routes, and their background work. */
+/** The enabled channels, their routes, and their background work. */
 export interface Channels {
   adapters: ChannelAdapter[];
-  /** Routes a channel owns besides its POST webhook; mounted before the webhooks. */
+  /** Every enabled channel's routes, for app.ts to mount. */
   mounts: Mount[];
   zalo: ZaloAdapter | null;
   webchat: Webchat | null;
 }
 
-/** Build the enabled adapters and the channels' own routes (web chat, Messenger's handshake; the POST webhooks are mounted by wiring). */
-export function buildAdapters(config: Config, deps: { cipher: FieldCipher; ingest: Ingest; onWebchatResumed?: (sid: string) => void }): Channels {
+/** What the channels need from the rest of the service. */
+export interface ChannelDeps {
+  cipher: FieldCipher;
+  /** Records what a person did (the pipeline with the danger fallback); throws when the database is down. */
+  receive: Receive;
+  /** A person came back to the web chat with their resume code. */
+  onWebchatResumed?: (sid: string) => void;
+}
+
+/** Build the enabled channels and their routes. */
+export function buildChannels(config: Config, deps: ChannelDeps): Channels {
   const adapters: ChannelAdapter[] = [];
   const mounts: Mount[] = [];
   const telegram = createTelegramAdapter(config);
-  if (telegram) adapters.push(telegram);
+  if (telegram) {
+    adapters.push(telegram);
+    mounts.push({ path: TELEGRAM_WEBHOOK_PATH, router: telegramRoutes(telegram, deps.receive) });
+  }
   const zalo = createZaloAdapter(config, deps.cipher);
-  if (zalo) adapters.push(zalo);
+  if (zalo) {
+    adapters.push(zalo);
+    mounts.push({ path: ZALO_WEBHOOK_PATH, router: zaloRoutes(zalo, deps.receive) });
+  }
   const messenger = createMessengerAdapter(config);
   if (messenger) {
     adapters.push(messenger);
-    // The GET handshake; POST reaches the generic webhook handler mounted after it.
-    mounts.push({ path: '/webhooks/messenger', router: messenger.handshake });
+    mounts.push({ path: MESSENGER_WEBHOOK_PATH, router: messengerRoutes(messenger, deps.receive) });
   }
   let webchat: Webchat | null = null;
   if (config.webchatEnabled) {
-    const wc: Webchat = createWebchat(config, { cipher: deps.cipher, receive: (i) => receiveOrFallback(deps.ingest, wc.adapter, i), onResumed: deps.onWebchatResumed });
+    const wc: Webchat = createWebchat(config, { cipher: deps.cipher, receive: (i) => deps.receive(wc.adapter, i), onResumed: deps.onWebchatResumed });
     adapters.push(wc.adapter);
-    mounts.push({ path: '/chat', router: wc.router });
+    mounts.push({ path: WEBCHAT_PATH, router: wc.router });
     webchat = wc;
   }
   return { adapters, mounts, zalo, webchat };

@@ -4,9 +4,11 @@
  */
 import type { Request } from 'express';
 
-/** Channels the service answers on. */
-export type ChannelName = 'telegram' | 'zalo' | 'messenger' | 'webchat';
-export const CHANNELS: readonly ChannelName[] = ['telegram', 'zalo', 'messenger', 'webchat'];
+import { CHANNELS, type ChannelName } from '../engine';
+
+/** Channels the service answers on (the list lives with the engine, which every area may read). */
+export { CHANNELS };
+export type { ChannelName };
 
 /**
  * One thing a person did, parsed from a webhook.
@@ -78,6 +80,13 @@ export type ParseResult =
   | { kind: 'updates'; updates: Inbound[] }
   | { kind: 'ignored'; reason: string }
   | { kind: 'invalid'; errors: string[] };
+
+/**
+ * How a channel's route hands over what a person did: record it (the pipeline, wrapped by the
+ * composition root with the danger fallback) and say whether it was new. Throws when it could
+ * not be recorded: the route then answers 503 and the channel redelivers.
+ */
+export type Receive = (adapter: ChannelAdapter, inbound: Inbound) => Promise<{ status: 'accepted' | 'duplicate' }>;
 
 /** The small interface every channel adapter implements (STYLE habit 3). */
 export interface ChannelAdapter {

@@ -7,10 +7,8 @@
  * Reads the same environment as the server.
  */
 import { Config, loadConfig } from '../config';
-import { setBotCommands, TelegramClient } from '../channels/telegram';
+import { setBotCommands, TelegramClient, TELEGRAM_WEBHOOK_PATH } from '../channels/telegram';
 
-/** Path of our webhook route (conversations/ingest mounts it under /webhooks/<channel>). */
-export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
 /** The only update kinds we handle; everything else would just be "ignored". */
 export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 

@@ -14,16 +14,9 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { log } from '../observability/log';
 import { AuditModel, UserModel } from './store';
 
-/** Actions we audit (each has a label in content/labels/<lang>.yaml, kind auditAction). */
-export const AUDIT_ACTIONS = [
-  'login', 'login_failed', 'login_locked', 'logout',
-  'claim', 'release', 'transfer', 'reassign', 'close', 'block', 'followup_claim',
-  'online', 'offline', 'user_add', 'user_disable', 'user_enable', 'user_unlock', 'password_change', 'note_open',
-  'monitor_start', 'monitor_end', 'wrapup_end', 'handover_add', 'handover_delete',
-  'quicktext_add', 'quicktext_edit', 'quicktext_retire', 'quicktext_restore', 'unblock',
-] as const;
-/** An audited action. */
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+// Audited actions are staff vocabulary, kept below every area (the label catalogue checks them).
+export { AUDIT_ACTIONS, type AuditAction } from '../shared/staff';
+import type { AuditAction } from '../shared/staff';
 
 /** The keyed hash stored instead of a name typed at a failed log-in. */
 export function typedNameHash(key: string, typed: string): string {

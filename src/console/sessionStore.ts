@@ -1,7 +1,18 @@
 /**
- * express-session storage in MongoDB (our own: connect-mongo relies on TTL indexes, which
- * FerretDB lacks). Expiry is checked on every read, and purgeExpiredSessions() deletes
- * old rows (the jobs engineer schedules it with the retention job).
+ * express-session storage in MongoDB. Expiry is checked on every read, and
+ * purgeExpiredSessions() deletes old rows (scheduled with the retention job).
+ *
+ * Why still our own and not connect-mongo: connect-mongo 6.0.0 DOES run on the embedded
+ * database without a TTL index. Measured on FerretDB v1 (autoRemove 'disabled', stringify
+ * false, the service's own mongoose client): set, get, touch, length, all and destroy all
+ * work, an expired session reads as null, and no index besides _id is created; the six calls
+ * took 107 ms on the loaded 2-core machine. What keeps this file: its rows have another shape
+ * ({_id, expires, session} instead of {sid, data, expiresAt}), so the switch also changes
+ * SessionModel in store.ts (its unique `sid` index would refuse a second connect-mongo row
+ * in the same collection), the retention purge, dropSessionsOf (a query on
+ * session.user.username) and the console tests that count SessionModel rows. Do it in one
+ * change of the console area: MongoStore.create({ client, collectionName: 'sessions',
+ * autoRemove: 'disabled', stringify: false, ttl: idleMs / 1000 }).
  */
 import session, { SessionData } from 'express-session';
 import { SessionModel } from './store';

@@ -5,7 +5,8 @@
 import { defineModel, Schema } from '../db/model';
 
 /** Console roles; what each may do is in the README's roles table. */
-export type Role = 'counsellor' | 'supervisor' | 'manager' | 'admin';
+export type { StaffRole as Role } from '../shared/staff';
+import type { StaffRole as Role } from '../shared/staff';
 
 /** A console user. */
 export interface UserDoc {

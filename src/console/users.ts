@@ -12,12 +12,13 @@ import { audit } from './audit';
 import { clearPlace, clearUser, isSlowed, recordFailure, throttleKeys, waitMs } from './loginThrottle';
 import { passwordProblem } from './passwords';
 import { dropSessionsOf } from './sessionStore';
+import { STAFF_ROLES } from '../shared/staff';
 import { Role, UserModel } from './store';
 
 export { MIN_PASSWORD } from './passwords';
 
 /** Roles a user can have. */
-export const ROLES: readonly Role[] = ['counsellor', 'supervisor', 'manager', 'admin'];
+export const ROLES: readonly Role[] = STAFF_ROLES;
 const COST = 11;
 // Compared against when the user does not exist, so both paths take the same time.
 const DUMMY_HASH = bcrypt.hashSync('not-a-real-password-xx', COST);

@@ -38,12 +38,20 @@ export interface LineStatus {
   opens?: { time: string; inDays: number; date: string } | null;
 }
 
+/**
+ * The channels the service answers on: the one list (channel adapters, case records, reports
+ * and the engine's own channel-specific wording all take it from here).
+ */
+export const CHANNELS = ['telegram', 'zalo', 'messenger', 'webchat'] as const;
+/** A channel's name. */
+export type ChannelName = (typeof CHANNELS)[number];
+
 /** One thing the person did. @example { kind: 'text', text: 'chào', channel: 'zalo' } */
 export interface EngineInput {
   kind: 'text' | 'choice' | 'media';
   text?: string;
   payload?: string;
-  channel: 'telegram' | 'zalo' | 'messenger' | 'webchat';
+  channel: ChannelName;
   /** The counsellor line now; absent when the caller does not know (the request then decides). */
   line?: LineStatus;
 }

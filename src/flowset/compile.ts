@@ -3,38 +3,17 @@
  * global ids ("<flow>.<node>"), resolve references, flatten texts, train the understanding
  * model (nlu.ts). No I/O: the files were read by load.ts, and tests can pass in-memory data.
  */
-import type { z } from 'zod';
 import {
   FlowFileSchema, LegalFileSchema, TextFileSchema,
   buildDangerLexicon, DangerFileSchema, ProvincesFileSchema, DirectoryFileSchema,
   type CompiledNode, type DangerFile, type DirectoryEntry, type FlowFile, type FlowSet, type LegalEntry, type Province,
 } from '../engine';
-import type { Issue } from './issues';
+import { zodIssues, type Issue } from './issues';
 import { buildNluCached, parseNlu } from './nlu';
+import type { RawSources } from './sources';
 
 /** Used only when config.yaml is broken (an error is reported, so the server will not start). */
 const FALLBACK_NLU_CONFIG = { version: 1 as const, dangerIntents: {}, noTopic: [], greeting: 'greeting', thresholds: { danger: 1, strong: 0, contextual: 0, direct: 1, clarify: 1 } };
-
-/** One parsed file. `data` is whatever the YAML parser produced. */
-export interface Source {
-  file: string;
-  data: unknown;
-}
-
-/** All content, parsed but not yet checked. */
-export interface RawSources {
-  /** flow id (file name) → file */
-  flows: Array<Source & { id: string }>;
-  texts: Array<Source & { lang: string }>;
-  legal: Source[];
-  danger: Source[];
-  provinces?: Source;
-  /** national.yaml and services/*.yaml */
-  directory: Source[];
-  /** content/nlu/<lang>/*.yaml: labelled examples for the understanding model. */
-  nlu: Array<Source & { lang: string }>;
-  nluConfig?: Source;
-}
 
 /** Where each compiled thing came from, for precise messages. */
 export interface Origins {
@@ -46,21 +25,6 @@ export interface Origins {
   nluExamples: Record<string, Record<string, number>>;
 }
 
-/** Turn zod issues into ours, naming a node by its id where the path points into `nodes`. */
-export function zodIssues(file: string, err: z.ZodError, data: unknown): Issue[] {
-  return err.issues.map((zi) => {
-    const path = zi.path.map(String);
-    let where: string | undefined;
-    const arr = path[0] === 'nodes' || path[0] === 'entries' ? (data as Record<string, unknown[]>)?.[path[0]] : undefined;
-    const item = arr?.[Number(path[1])] as { id?: unknown } | undefined;
-    if (item && typeof item.id === 'string') {
-      where = `${path[0] === 'nodes' ? 'node' : 'entry'} '${item.id}'`;
-      path.splice(0, 2);
-    }
-    const at = path.length ? `${path.join('.')}: ` : '';
-    return where ? { file, where, message: at + zi.message } : { file, message: at + zi.message };
-  });
-}
 
 /** A ref is "node" (same flow) or "flow.node". */
 export function resolveRef(flow: string, ref: string): string {

@@ -4,7 +4,8 @@
  * `npm run content:check` runs the same code.
  */
 import type { FlowSet } from '../engine';
-import { compile, type RawSources } from './compile';
+import { compile } from './compile';
+import type { RawSources } from './sources';
 import { directoryReport, type DirectoryReport } from './directoryCheck';
 import { ContentError, formatIssue, type Issue } from './issues';
 import { readSources } from './load';
@@ -14,6 +15,7 @@ export { ContentError, formatIssue };
 export type { Issue, RawSources };
 export { MAX_OPTIONS, NON_NEUTRAL } from './validate';
 export { readSources } from './load';
+export { adoptTrainedModel, trainedModels } from './nlu';
 export { formatDirectoryReport, type DirectoryReport, type DirectoryRow } from './directoryCheck';
 
 /**

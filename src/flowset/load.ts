@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { Issue } from './issues';
-import type { RawSources, Source } from './compile';
+import type { RawSources, Source } from './sources';
 
 function yamlFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

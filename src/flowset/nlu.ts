@@ -9,8 +9,8 @@ import {
   buildNlu, NluConfigSchema, NluFileSchema,
   type DangerLexicon, type Nlu, type NluConfig, type NluCorpus, type SavedModel,
 } from '../engine';
-import type { Issue } from './issues';
-import { zodIssues, type Source } from './compile';
+import { zodIssues, type Issue } from './issues';
+import type { Source } from './sources';
 
 /** Bump when features.ts or model.ts change what a corpus trains into. */
 const MODEL_VERSION = 'nlu-1';
@@ -52,4 +52,18 @@ export function buildNluCached(corpus: NluCorpus, config: NluConfig, abbreviatio
   const nlu = buildNlu(corpus, config, abbreviations, lexicon, saved);
   if (saved === undefined) trained.set(hash, nlu.model.toJSON());
   return nlu;
+}
+
+/** The models trained in this process, by the hash of what each was trained on. */
+export function trainedModels(): ReadonlyMap<string, SavedModel> {
+  return trained;
+}
+
+/**
+ * Reuse a model another process trained from the same inputs (same hash, same model: training
+ * is deterministic). The test harness shares models between test files this way, so each test
+ * run trains once instead of once per file.
+ */
+export function adoptTrainedModel(hash: string, model: SavedModel): void {
+  if (!trained.has(hash)) trained.set(hash, model);
 }

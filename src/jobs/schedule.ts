@@ -2,7 +2,7 @@
  * Cron jobs (node-cron, in the reporting time zone) behind leases in MongoDB. The only
  * importer of node-cron.
  *
- * Every run, scheduled or manual, first takes the job's lease (jobs/store.ts): with
+ * Every run, scheduled or manual, first takes the job's lease (src/leases): with
  * several instances behind a load balancer, each fires the same cron at the same minute
  * and only the one that gets the lease runs. A scheduled run also records its slot
  * ("monthly-report@2026-11-01T00:00Z") on the lease, so an instance whose clock is a few
@@ -13,9 +13,10 @@ import { randomBytes } from 'node:crypto';
 import cron, { ScheduledTask } from 'node-cron';
 import { addMonths, monthOf } from '../cases';
 import { log } from '../observability/log';
+import { zonedParts } from '../shared/zonedTime';
 import { hasSnapshot, snapshotMonth } from '../reports';
 import { ExtraPurge, purgeExpired } from './retention';
-import { acquireLease, lastRunKeyOf, markRun, releaseLease } from './store';
+import { acquireLease, lastRunKeyOf, markRun, releaseLease } from '../leases';
 
 /** What the jobs need from the Config. */
 export interface JobsConfig {
@@ -73,17 +74,11 @@ export const MONTHLY_CRON = '0 7 1 * *';
 export const RETENTION_CRON = '30 3 * * *';
 const LEASE_MS = 10 * 60_000;
 
-/** Local day of month and hour of an instant in a time zone. */
-function localDayHour(at: Date, timeZone: string): { day: number; hour: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', hour: 'numeric', hourCycle: 'h23' }).formatToParts(at);
-  return { day: Number(parts.find((p) => p.type === 'day')?.value), hour: Number(parts.find((p) => p.type === 'hour')?.value) };
-}
-
 /** The latest month whose snapshot is due at `now` (its 1st-at-07:00 run has passed). */
 export function lastDueMonth(now: Date, timeZone: string): string {
   const cur = monthOf(now, timeZone);
-  const { day, hour } = localDayHour(now, timeZone);
-  return addMonths(cur, day === 1 && hour < 7 ? -2 : -1);
+  const { d, hour } = zonedParts(now, timeZone);
+  return addMonths(cur, d === 1 && hour < 7 ? -2 : -1);
 }
 
 interface Job {

@@ -7,10 +7,8 @@ import {
   AGE_GROUPS, CHANNELS, CONTEXT_FLAGS, FEEDBACK, GENDERS, OUTCOMES, PERPETRATOR_RELATIONS, PROVINCES, REFERRAL_CATEGORIES,
   ROLES, VIOLENCE_TYPES,
 } from '../cases';
-// The console's lists come from their own files, not its index.ts: the console imports this
-// catalogue, so going through its index would be an import cycle evaluated half-way.
-import { AUDIT_ACTIONS } from '../console/audit';
-import { ROLES as STAFF_ROLES } from '../console/users';
+// The console's vocabulary lives below every area (the console itself reads this catalogue).
+import { AUDIT_ACTIONS, STAFF_ROLES } from '../shared/staff';
 
 /** Channels a case may come from, including Messenger (added alongside this catalogue). */
 const ALL_CHANNELS = [...new Set<string>([...CHANNELS, 'messenger', 'unknown'])];
@@ -24,7 +22,7 @@ export const CODE_LISTS: Record<string, readonly string[]> = {
   outcome: [...OUTCOMES, 'none'],
   role: ROLES,
   answer: ['self', 'helping_other'],
-  staffRole: [...new Set<string>([...STAFF_ROLES, 'supervisor'])],
+  staffRole: STAFF_ROLES,
   ageGroup: [...AGE_GROUPS, 'unknown'],
   gender: [...GENDERS, 'unknown'],
   channel: ALL_CHANNELS,

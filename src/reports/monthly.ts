@@ -16,49 +16,10 @@ import { Period, trendMonths } from './period';
 import { catchUpRollup } from './rollup/fold';
 import { tallyRollup } from './rollup/read';
 import { Tally } from './tally';
-import type { Dimension } from './tally';
+import type { RawReport, ReportFilters } from './types';
 
 export { DIMENSIONS, percentileFromBuckets } from './tally';
-export type { Dimension } from './tally';
-
-/** Optional filters of a report. */
-export interface ReportFilters {
-  province?: string;
-  channel?: string;
-}
-
-/** One cell of a breakdown. */
-export interface RawCell {
-  code: string;
-  count: number;
-}
-
-/** A report before suppression: exact counts. Stored in snapshots; never sent out as is. */
-export interface RawReport {
-  kind: Period['kind'];
-  period: string;
-  months: string[];
-  filters: ReportFilters;
-  generatedAt: string;
-  totals: {
-    cases: number; newPersons: number; returningPersons: number; danger: number;
-    escalated: number; answeredByCounsellor: number; abandoned: number;
-    /** Cases where the person typed free text the bot tried to read (understood, clarified or not). */
-    freeText: number;
-    /** Cases with at least one free-text message the bot did not understand (a subset of freeText). */
-    notUnderstood: number;
-  };
-  /** Waits (seconds) of answered handoffs as value → count, and nearest-rank percentiles. */
-  wait: { samples: number; median: number | null; p90: number | null; buckets: WaitBucket[] };
-  dims: Record<Dimension, RawCell[]>;
-  trend: RawCell[];
-}
-
-/** How many answered handoffs waited exactly `value` seconds (objects, not pairs: FerretDB stores no nested arrays). */
-export interface WaitBucket {
-  value: number;
-  count: number;
-}
+export type { Dimension, RawCell, RawReport, ReportFilters, WaitBucket } from './types';
 
 /** How long a report waits for the rollup folder to count recent case changes. */
 const CATCH_UP_MS = 15_000;

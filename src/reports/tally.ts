@@ -6,20 +6,11 @@
 import {
   AGE_GROUPS, CHANNELS, CONTEXT_FLAGS, FEEDBACK, GENDERS, OUTCOMES, PROVINCES, REFERRAL_CATEGORIES, ROLES, VIOLENCE_TYPES,
 } from '../cases';
-import type { RawCell, RawReport, ReportFilters, WaitBucket } from './monthly';
 import { Period, trendMonths } from './period';
+import { DIMENSIONS, type Dimension, type RawCell, type RawReport, type ReportFilters, type WaitBucket } from './types';
 
-/**
- * Names of the breakdowns. `referral` counts every category however it was given (kept for
- * continuity); `listing` = the bot showed a directory list, `counsellorReferral` = a counsellor
- * referred in the close form: the page shows these two apart.
- */
-export const DIMENSIONS = [
-  'channel', 'province', 'violenceType', 'contextFlag', 'role', 'ageGroup', 'gender', 'outcome', 'referral', 'feedback',
-  'listing', 'counsellorReferral',
-] as const;
-/** A breakdown name. */
-export type Dimension = (typeof DIMENSIONS)[number];
+export { DIMENSIONS };
+export type { Dimension };
 
 /** Every code of each breakdown (shown even at zero), plus the "no value" cell. */
 const CODES: Record<Dimension, readonly string[]> = {

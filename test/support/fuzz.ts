@@ -1,13 +1,30 @@
 /**
  * A deterministic generator of hostile request bodies for the fuzz tests: wrong types,
  * missing fields, huge strings, deep nesting, invalid UTF-8, emoji and RTL text, and
- * mutations of valid updates. Seeded, so a failure can be replayed.
+ * mutations of valid updates. Seeded, so a failure can be replayed: every random choice
+ * (the cases and the valid updates they mutate) comes from one seed, printed by the test;
+ * `FUZZ_SEED=<seed>` runs the same cases again.
  */
+import { randomInt } from 'node:crypto';
+import { seeded } from '../../src/engine/seeded';
 
-import { seeded as rng } from '../../src/engine/seeded';
+/** Env name that fixes the fuzz seed (to replay a failure). */
+export const FUZZ_SEED_ENV = 'FUZZ_SEED';
 
-/** Small seeded PRNG (mulberry32): the engine's one home for it. */
-export { rng };
+/** The run's seed: FUZZ_SEED when set, otherwise a fresh one (so runs explore different cases). */
+export function fuzzSeed(given = process.env[FUZZ_SEED_ENV]): number {
+  if (given === undefined || given === '') return randomInt(2 ** 31);
+  const n = Number(given);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${FUZZ_SEED_ENV} must be a non-negative integer, got '${given}'`);
+  return n;
+}
+
+/** An independent stream per endpoint, derived from the run's seed (mulberry32 seeds are 32-bit). */
+export function streamFor(seed: number, name: string): () => number {
+  let h = seed >>> 0;
+  for (const ch of name) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return seeded(h);
+}
 
 const KEYS = ['update_id', 'message', 'text', 'chat', 'id', 'from', 'callback_query', 'data', 'message_id', 'date', 'type',
   'event_name', 'sender', 'recipient', 'msg_id', 'timestamp', 'app_id', 'oa_id', 'attachments', 'payload', '$gt', '$where', '__proto__', 'constructor'];

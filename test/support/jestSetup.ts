@@ -1,9 +1,11 @@
 /**
  * Jest setup for every test file: a guard that fails any outgoing HTTP(S) request to a
  * host other than loopback (STYLE habit 12). Tests talk only to fakes on 127.0.0.1.
+ * It also shares the trained understanding model between the run's test files (nluCache.ts).
  */
 import http from 'node:http';
 import https from 'node:https';
+import { adoptCachedModels, NLU_CACHE_ENV, saveTrainedModels } from './nluCache';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)$/;
 
@@ -26,3 +28,9 @@ http.request = guard(http.request);
 http.get = guard(http.get as typeof http.request) as unknown as typeof http.get;
 https.request = guard(https.request);
 https.get = guard(https.get as typeof https.request) as unknown as typeof https.get;
+
+const nluCacheDir = process.env[NLU_CACHE_ENV];
+if (nluCacheDir) {
+  adoptCachedModels(nluCacheDir);
+  afterAll(() => saveTrainedModels(nluCacheDir));
+}

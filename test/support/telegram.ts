@@ -22,17 +22,21 @@ export function telegramEnv(apiRoot: string): Record<string, string> {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-/** POST an update to the webhook; resolves with the status (0 when the connection failed). */
+/** What postUpdate resolves with when no answer came within its 10 s: this client gave up (the server may still record the update). */
+export const NO_ANSWER = -1;
+
+/** POST an update to the webhook; resolves with the status (0 when the connection failed, NO_ANSWER after 10 s without an answer). */
 export function postUpdate(baseUrl: string, update: unknown, secret = TG_SECRET): Promise<number> {
   const body = JSON.stringify(update);
   const url = new URL('/webhooks/telegram', baseUrl);
   return new Promise((resolve) => {
+    let gaveUp = false;
     const req = http.request({
       agent, hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST',
       headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-telegram-bot-api-secret-token': secret },
     }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
-    req.on('error', () => resolve(0));
-    req.setTimeout(10_000, () => req.destroy());
+    req.on('error', () => resolve(gaveUp ? NO_ANSWER : 0));
+    req.setTimeout(10_000, () => { gaveUp = true; req.destroy(); });
     req.end(body);
   });
 }

@@ -25,11 +25,12 @@ export { HUMAN_AGENT_WINDOW_HOURS, messagingMode, RESPONSE_WINDOW_HOURS } from '
 export type { MessagingMode } from './window';
 export { messengerProfile, GET_STARTED_PAYLOAD, MENU_PAYLOADS, SUBSCRIBED_FIELDS } from './profile';
 export type { MenuItem } from './profile';
+export { messengerRoutes, MESSENGER_WEBHOOK_PATH } from './routes';
 
 /** Parts of a split reply already delivered, so a retry does not send them again. */
 const PROGRESS_LIMIT = 1000;
 
-/** The Messenger adapter plus its handshake route (mounted by the channel list). */
+/** The Messenger adapter plus its handshake route (routes.ts mounts it before the POST webhook). */
 export type MessengerAdapter = ChannelAdapter & { handshake: Router };
 
 /**

@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Inbound, ParseResult } from '../types';
+import { fieldErrors, isObj, readJson } from '../wire';
 
 /** Events older than this are ignored as replays (under the 3 days the seen log keeps ids). */
 export const MESSENGER_EVENT_MAX_AGE_MS = 71 * 3_600_000;
@@ -47,23 +48,6 @@ const PostbackEvent = z.object({
   postback: z.object({ mid: Id.optional(), payload: z.string().min(1).max(1000) }),
 });
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Read the raw body as JSON; undefined when it is not JSON. */
-function readJson(body: unknown): unknown {
-  try {
-    if (Buffer.isBuffer(body)) return JSON.parse(body.toString('utf8'));
-    if (typeof body === 'string') return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  return isObj(body) ? body : undefined;
-}
-
-const issues = (where: string, e: z.ZodError): string[] =>
-  e.issues.map((i) => `${[where, ...i.path.map(String)].filter(Boolean).join('.')}: ${i.message}`);
-
 /** One messaging event → an Inbound, null when it is not a person's message, or errors. */
 function parseEvent(ev: unknown, where: string, now: Date): Inbound | null | 'stale' | string[] {
   if (!isObj(ev)) return [`${where}: expected an object`];
@@ -72,7 +56,7 @@ function parseEvent(ev: unknown, where: string, now: Date): Inbound | null | 'st
   if (isObj(ev.message)) {
     if (ev.message.is_echo === true) return null;
     const r = MessageEvent.safeParse(ev);
-    if (!r.success) return issues(where, r.error);
+    if (!r.success) return fieldErrors(where, r.error);
     const { sender, timestamp, message: m } = r.data;
     if (stale(timestamp)) return 'stale';
     const base = { channel: 'messenger' as const, channelUserId: sender.id, updateId: m.mid, at: at(timestamp) };
@@ -83,7 +67,7 @@ function parseEvent(ev: unknown, where: string, now: Date): Inbound | null | 'st
   }
   if (isObj(ev.postback)) {
     const r = PostbackEvent.safeParse(ev);
-    if (!r.success) return issues(where, r.error);
+    if (!r.success) return fieldErrors(where, r.error);
     const { sender, timestamp, postback: p } = r.data;
     if (stale(timestamp)) return 'stale';
     const updateId = p.mid ?? `pb-${createHash('sha256').update(`${sender.id}\0${timestamp ?? ''}\0${p.payload}`).digest('hex').slice(0, 40)}`;
@@ -97,7 +81,7 @@ export function parseMessengerBody(body: unknown, now: Date = new Date()): Parse
   const json = readJson(body);
   if (json === undefined) return { kind: 'invalid', errors: ['body: not valid JSON'] };
   const r = Body.safeParse(json);
-  if (!r.success) return { kind: 'invalid', errors: issues('', r.error) };
+  if (!r.success) return { kind: 'invalid', errors: fieldErrors('', r.error) };
   if (r.data.object !== 'page') return { kind: 'ignored', reason: `object ${r.data.object.slice(0, 20)}` };
   const updates: Inbound[] = [];
   const errors: string[] = [];

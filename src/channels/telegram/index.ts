@@ -1,12 +1,7 @@
 /**
  * The Telegram adapter: verify the webhook secret, parse Updates, render and send
- * replies through telegraf's API client.
- *
- * Why we do NOT mount telegraf's webhookCallback: telegraf always ends the webhook
- * response with 200, even when its handler failed, so Telegram would never redeliver an
- * update we could not record. Our generic handler (conversations/ingest.ts) answers 503
- * when the database is down, and Telegram retries. Telegraf is only our API client (with
- * a configurable apiRoot) and a source of types.
+ * replies through telegraf's API client. Its webhook route (and why it is not telegraf's
+ * webhookCallback) is in routes.ts.
  */
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
@@ -23,6 +18,7 @@ export { BOT_COMMANDS, setBotCommands } from './commands';
 export { parseTelegramBody, parseTelegramUpdate } from './parse';
 export { renderTelegram, splitText, fitsCallbackData, TELEGRAM_MAX_TEXT, TELEGRAM_MAX_CALLBACK_BYTES } from './render';
 export { verifyTelegram, TELEGRAM_SECRET_HEADER } from './verify';
+export { telegramRoutes, TELEGRAM_WEBHOOK_PATH } from './routes';
 
 /** Parts of a split reply already delivered, so a retry does not send them again. */
 const PROGRESS_LIMIT = 1000;

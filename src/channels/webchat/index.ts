@@ -18,7 +18,7 @@ import { loadAssets } from './assets';
 import { DEFAULT_CAPS, StreamCaps, StreamHub } from './hub';
 import { renderWebchat, DEFAULT_EXIT_URL } from './render';
 import { makeWebchatRouter, WebchatLimits } from './routes';
-import { CSRF_HEADER, sameOrigin, SessionKeys } from './session';
+import { COOKIE_PATH, CSRF_HEADER, sameOrigin, SessionKeys } from './session';
 import { appendReply, forgetSession, holdSession, sessionsWithRepliesSince, sweep } from './store';
 import { DEFAULT_TIMINGS, StreamTimings } from './stream';
 
@@ -26,6 +26,9 @@ export { renderWebchat, renderPage, DEFAULT_EXIT_URL, PAGE_TITLE } from './rende
 export type { WebchatMessage } from './render';
 export { RATE_LIMIT_MESSAGE } from './routes';
 export { SESSION_COOKIE, CSRF_HEADER, COOKIE_PATH } from './session';
+
+/** Where the web chat is mounted: the path its session cookie is scoped to. */
+export const WEBCHAT_PATH = COOKIE_PATH;
 
 /** What the channel needs from the rest of the service. */
 export interface WebchatDeps {

@@ -1,7 +1,7 @@
 /**
  * The Zalo Official Account adapter (OA Open API v3 over axios): verify the event
  * signature, parse user events, render options as numbered lines, send consultation
- * messages with a managed access token.
+ * messages with a managed access token. Its webhook route is in routes.ts.
  */
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
@@ -24,6 +24,7 @@ export type { ZaloTokenSettings } from './tokens';
 export { verifyZalo, zaloSignature, ZALO_SIGNATURE_HEADER } from './verify';
 export type { ZaloSignatureVariant } from './verify';
 export { ZaloTokenModel } from './store';
+export { zaloRoutes, ZALO_WEBHOOK_PATH } from './routes';
 
 const PROGRESS_LIMIT = 1000;
 

@@ -11,7 +11,9 @@
  * seen log has been purged (3 days) must not be processed again. It is answered 200 like any
  * ignored event, so Zalo does not retry it.
  */
+import { z } from 'zod';
 import type { ParseResult } from '../types';
+import { fieldErrors, isObj, readJson } from '../wire';
 
 /** User events carrying something we cannot read. */
 export const ZALO_MEDIA_EVENTS = new Set([
@@ -22,49 +24,31 @@ export const ZALO_MEDIA_EVENTS = new Set([
 /** The `ignored` reason of an event older than the window. */
 export const ZALO_STALE_EVENT = 'stale event';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-
-/** Read the raw body as JSON; undefined when it is not JSON. */
-export function readJson(body: unknown): unknown {
-  try {
-    if (Buffer.isBuffer(body)) return JSON.parse(body.toString('utf8'));
-    if (typeof body === 'string') return JSON.parse(body);
-    if (isObj(body)) return body;
-  } catch {
-    return undefined;
-  }
-  return undefined;
-}
+/** Zalo ids are strings (they may exceed 2^53): never numbers. */
+const Id = z.string().min(1);
+const MediaEvent = z.object({ sender: z.object({ id: Id }), message: z.object({ msg_id: Id }) });
+const TextEvent = z.object({ sender: z.object({ id: Id }), message: z.object({ msg_id: Id, text: z.string() }) });
 
 /** Parse one decoded Zalo event; `maxAgeMs`: the freshness window (none when undefined). */
 export function parseZaloEvent(event: unknown, now: Date = new Date(), maxAgeMs?: number): ParseResult {
   if (!isObj(event)) return { kind: 'invalid', errors: ['body: expected a JSON object (Zalo event)'] };
-  if (!nonEmpty(event.event_name)) return { kind: 'invalid', errors: ['event_name: required string'] };
   const name = event.event_name;
+  if (typeof name !== 'string' || name === '') return { kind: 'invalid', errors: ['event_name: required string'] };
   const isText = name === 'user_send_text';
   if (!isText && !ZALO_MEDIA_EVENTS.has(name)) return { kind: 'ignored', reason: `event ${name.slice(0, 40)}` };
 
-  const errors: string[] = [];
-  const sender = event.sender;
-  if (!isObj(sender) || !nonEmpty(sender.id)) errors.push('sender.id: required string');
-  const message = event.message;
-  if (!isObj(message)) errors.push('message: required object');
-  else {
-    if (!nonEmpty(message.msg_id)) errors.push('message.msg_id: required string');
-    if (isText && typeof message.text !== 'string') errors.push('message.text: required string');
-  }
-  if (errors.length) return { kind: 'invalid', errors };
+  const r = (isText ? TextEvent : MediaEvent).safeParse(event);
+  if (!r.success) return { kind: 'invalid', errors: fieldErrors('', r.error) };
+  const sender = r.data.sender;
+  const message: { msg_id: string; text?: string } = r.data.message; // text only on user_send_text (required there)
 
-  const m = message as Obj;
   const ms = Number(event.timestamp);
   const known = typeof event.timestamp !== 'undefined' && Number.isFinite(ms) && ms > 0;
   if (maxAgeMs !== undefined && (!known || now.getTime() - ms > maxAgeMs)) return { kind: 'ignored', reason: ZALO_STALE_EVENT };
   const at = known ? new Date(ms) : now;
-  const base = { channel: 'zalo' as const, channelUserId: (sender as Obj).id as string, updateId: m.msg_id as string, at };
-  if (isText) {
-    const text = m.text as string;
+  const base = { channel: 'zalo' as const, channelUserId: sender.id, updateId: message.msg_id, at };
+  if (message.text !== undefined) {
+    const text = message.text;
     if (text.trim() === '') return { kind: 'ignored', reason: 'empty text' };
     return { kind: 'updates', updates: [{ ...base, kind: 'text', text }] };
   }

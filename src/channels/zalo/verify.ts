@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { log } from '../../observability/log';
 import { safeEqual } from '../../shared/crypto';
-import { readJson } from './parse';
+import { isObj, readJson } from '../wire';
 
 /** Signature variants (see above). */
 export type ZaloSignatureVariant = 'mac_appid' | 'plain_appid' | 'mac_oaid';
@@ -53,7 +53,7 @@ export function verifyZalo(req: Request, s: ZaloVerifySettings): boolean {
   if (typeof given !== 'string' || given.trim() === '') return false;
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   const json = readJson(raw);
-  const body = typeof json === 'object' && json !== null && !Array.isArray(json) ? json as Record<string, unknown> : {};
+  const body = isObj(json) ? json : {};
   const sig = given.trim().toLowerCase();
   if (safeEqual(sig, zaloSignature(s.signatureVariant, s, raw, body))) return true;
   const other = VARIANTS.find((v) => v !== s.signatureVariant && safeEqual(sig, zaloSignature(v, s, raw, body)));

@@ -1,5 +1,5 @@
 /** Read side of the rollup: sum the cells of a period (and the trend months) into a Tally. */
-import type { ReportFilters } from '../monthly';
+import type { ReportFilters } from '../types';
 import { isDimension, Tally } from '../tally';
 import { splitKey } from './contribution';
 import { readCells } from './store';

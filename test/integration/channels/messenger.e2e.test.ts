@@ -13,6 +13,7 @@ import { OutboxModel } from '../../../src/outbox/store';
 import { captureLogs } from '../../support/logs';
 import { startTestService, testConfig } from '../../support/service';
 import { FakeMessenger, SentMessage, signMessenger, startFakeMessenger } from '../../fakes/fakeMessenger';
+import { settled } from '../../support/settled';
 
 const TOKEN = 'EAAGm0PX4ZCpsBAFAKEpageTOKEN123';
 const APP_SECRET = 'messenger-app-secret-0123456789';
@@ -169,7 +170,7 @@ describe('Messenger webhook, end to end', () => {
     expect((await post(raw, null)).status).toBe(401);
     expect((await post(raw, signMessenger(raw, 'another-app-secret'))).status).toBe(401);
     expect((await post(raw.replace('hello', 'hellO'), signMessenger(raw, APP_SECRET))).status).toBe(401); // body changed after signing
-    await new Promise((r) => setTimeout(r, 500));
+    await settled();
     expect(await InboxModel.countDocuments({ _id: inboxKey('messenger', id) })).toBe(0);
     expect(await InboxSeenModel.countDocuments({ _id: inboxKey('messenger', id) })).toBe(0);
     expect(fake.sent(psid)).toHaveLength(0);
@@ -194,7 +195,7 @@ describe('Messenger webhook, end to end', () => {
     const ignored = await post(body([echo, delivery, read]));
     expect(ignored.status).toBe(200);
     expect(await ignored.json()).toMatchObject({ ok: true, ignored: expect.any(String) });
-    await new Promise((r) => setTimeout(r, 1000));
+    await settled();
     expect(fake.sent(a).filter((m) => m.quickReplies.some((q) => /Quyền của tôi/.test(q.title)) || numbered(m).some((l) => /Quyền của tôi/.test(l)))).toHaveLength(1);
   });
 
@@ -205,9 +206,9 @@ describe('Messenger webhook, end to end', () => {
     expect((await post(raw)).status).toBe(200);
     expect((await post(raw)).status).toBe(200);
     await person(psid).expectOption(/Quyền của tôi/);
-    await new Promise((r) => setTimeout(r, 1500));
+    await settled();
     expect(await post(raw).then((r) => r.status)).toBe(200); // again after processing
-    await new Promise((r) => setTimeout(r, 1000));
+    await settled();
     const count = fake.sent(psid).length;
     expect(count).toBeGreaterThan(0);
     expect(new Set(fake.sent(psid).map((m) => m.text)).size).toBe(count);
@@ -234,7 +235,7 @@ describe('Messenger webhook, end to end', () => {
     const p = person(psid);
     await p.say('xin chào');
     await p.expectOption(/Quyền của tôi/);
-    await new Promise((r) => setTimeout(r, 1000));
+    await settled();
     const attempts = fake.requests.filter((r) => r.path === '/me/messages' && (r.body.recipient as { id: string }).id === psid);
     expect(attempts.map((r) => r.status).slice(0, 3)).toEqual([429, 500, 200]);
     const delivered = fake.sent(psid);

@@ -7,6 +7,7 @@ import { inboxKey, InboxModel, InboxSeenModel } from '../../../src/conversations
 import { captureLogs } from '../../support/logs';
 import { startTestService } from '../../support/service';
 import { FakeTelegram, RecordedRequest, startFakeTelegram } from '../../fakes/fakeTelegram';
+import { settled } from '../../support/settled';
 
 const TOKEN = '123456:AAtest-token_xyz';
 const SECRET = 'tg_webhook_secret-0123456789abcdef';
@@ -109,7 +110,7 @@ describe('Telegram webhook, end to end', () => {
     expect((await post(u)).status).toBe(200);
     expect((await post(u)).status).toBe(200);
     await person(918273646).expectButton('rights');
-    await new Promise((r) => setTimeout(r, 1500));
+    await settled();
     expect(sendsTo(918273646).filter((r) => keyboardOf(r).includes('rights'))).toHaveLength(1);
     // Processed once: out of the inbox, in the seen log once.
     expect(await InboxModel.countDocuments({ _id: inboxKey('telegram', String(u.update_id)) })).toBe(0);
@@ -120,7 +121,7 @@ describe('Telegram webhook, end to end', () => {
     const u = textUpdate(918273647, 'hello');
     expect((await post(u, 'wrong-secret')).status).toBe(401);
     expect((await post(u, null)).status).toBe(401);
-    await new Promise((r) => setTimeout(r, 500));
+    await settled();
     expect(await InboxModel.countDocuments({ channel: 'telegram', updateId: String(u.update_id) })).toBe(0);
     expect(await InboxSeenModel.countDocuments({ _id: inboxKey('telegram', String(u.update_id)) })).toBe(0);
     expect(sendsTo(918273647)).toHaveLength(0);
@@ -143,7 +144,7 @@ describe('Telegram webhook, end to end', () => {
     const p = person(chat);
     await p.say('/start');
     await p.expectButton('rights');
-    await new Promise((r) => setTimeout(r, 1500));
+    await settled();
     const attempts = fake.calls('sendMessage', true).filter((r) => String(r.body.chat_id) === String(chat));
     expect(attempts.map((r) => r.status).slice(0, 2)).toEqual([429, 500]);
     const delivered = sendsTo(chat).map((r) => String(r.body.text));

@@ -10,6 +10,7 @@ import { OutboxModel } from '../../../src/outbox/store';
 import { captureLogs } from '../../support/logs';
 import { startTestService } from '../../support/service';
 import { FakeZalo, signZalo, startFakeZalo } from '../../fakes/fakeZalo';
+import { settled } from '../../support/settled';
 
 const APP_ID = '2553928453557884079';
 const APP_SECRET = 'zalo-app-secret-XYZ';
@@ -118,7 +119,7 @@ describe('Zalo OA webhook, end to end', () => {
     const echo = event(user, 'Mình có thể giúp gì', 'oa_send_text');
     const echoSig = signZalo(echo, { appId: APP_ID, oaSecret: OA_SECRET, timestamp: (/"timestamp":"(\d+)"/.exec(echo) ?? [])[1]! });
     expect((await post(echo, echoSig)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 1500));
+    await settled();
     expect(fake.sent(user).filter((t) => /Quyền của tôi/.test(t))).toHaveLength(1);
     const key = inboxKey('zalo', (/"msg_id":"([^"]+)"/.exec(raw) ?? [])[1]!);
     expect(await InboxModel.countDocuments({ _id: key })).toBe(0);
@@ -132,7 +133,7 @@ describe('Zalo OA webhook, end to end', () => {
     expect((await post(raw, null)).status).toBe(401);
     const signedForOther = signZalo(raw, { appId: APP_ID, oaSecret: APP_SECRET, timestamp: '1' });
     expect((await post(raw, signedForOther)).status).toBe(401);
-    await new Promise((r) => setTimeout(r, 500));
+    await settled();
     expect(await InboxModel.countDocuments({ channel: 'zalo', updateId: (/"msg_id":"([^"]+)"/.exec(raw) ?? [])[1] })).toBe(0);
     expect(await InboxSeenModel.countDocuments({ _id: inboxKey('zalo', (/"msg_id":"([^"]+)"/.exec(raw) ?? [])[1]!) })).toBe(0);
     expect(fake.sent(user)).toHaveLength(0);
@@ -154,7 +155,7 @@ describe('Zalo OA webhook, end to end', () => {
       expect(await r.json()).toMatchObject({ ok: true, ignored: 'stale event' });
       expect(await InboxSeenModel.countDocuments({ _id: inboxKey('zalo', `msg-stale-${age}`) })).toBe(0);
     }
-    await new Promise((r) => setTimeout(r, 1500));
+    await settled();
     expect(fake.sent(user)).toHaveLength(0);
     expect(await staleCount()).toBe(before + 2);
     // Within the window (Zalo redelivering after a few minutes), the event is processed.

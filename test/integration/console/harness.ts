@@ -1,19 +1,10 @@
 /**
- * A real service with the handoff and the console, for the console tests. When the lead's
- * wiring provides them (wired.handoff), the service's own /console is used. Until then the
- * harness wires them exactly as the lead is asked to (cases + handoff sinks on the pipeline,
- * outbox delivery listener) and serves /console from a second HTTP server on the same
- * process and database.
+ * A real service with the handoff and the console, for the console tests: the service's own
+ * /console, wired by src/wiring.ts like every other area.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { buildApp } from '../../../src/app';
-import { createCases } from '../../../src/cases';
 import type { CaseService } from '../../../src/cases';
-import { addUser, createConsole } from '../../../src/console';
-import type { EventSink } from '../../../src/conversations';
-import { createHandoff } from '../../../src/handoff';
+import { addUser } from '../../../src/console';
 import type { HandoffService } from '../../../src/handoff';
 import { startTestService } from '../../support/service';
 
@@ -28,29 +19,7 @@ export const ALWAYS_OPEN = { OFFICE_HOURS: 'Mon-Sun 00:00-24:00' };
 /** Start the service (+ console). */
 export async function startConsoleService(env: Record<string, string> = {}, dataDir?: string): Promise<ConsoleService> {
   const svc = await startTestService({ ...ALWAYS_OPEN, ...env }, dataDir);
-  const wired = svc.wired as unknown as { handoff?: HandoffService; cases?: CaseService };
-  if (wired.handoff && wired.cases) {
-    return { svc, url: svc.url, handoff: wired.handoff, cases: wired.cases, close: async () => { await svc.close(); } };
-  }
-  const cfg = svc.config;
-  const cases = createCases({ episodeQuietDays: cfg.episodeQuietDays, tzReports: cfg.tzReports });
-  const handoff = createHandoff(cfg, { conversations: svc.wired.control, cases, cipher: svc.wired.cipher, flows: svc.wired.flows });
-  const sinks = (svc.wired.pipeline as unknown as { deps: { sinks: EventSink[] } }).deps.sinks;
-  sinks.push(cases, handoff.sink);
-  svc.wired.outbox.onDelivery((e) => handoff.onDelivery(e));
-  const app = buildApp({ mounts: [{ path: '/console', router: createConsole({ ...cfg, env: cfg.env, loginLimitPerWindow: 1000 }, { handoff, flows: svc.wired.flows }) }] });
-  const server = http.createServer(app);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    svc, url, handoff, cases,
-    close: async () => {
-      handoff.stop();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-      await svc.close();
-    },
-  };
+  return { svc, url: svc.url, handoff: svc.wired.handoff, cases: svc.wired.cases, close: async () => { await svc.close(); } };
 }
 
 /** Create a user (directly through the users service). */

@@ -22,6 +22,7 @@ import { FakeZalo, signZalo, startFakeZalo } from '../../fakes/fakeZalo';
 import { captureLogs } from '../../support/logs';
 import { ChatClient, clientId, SseReader } from '../webchat/client';
 import { startWebchatService, WebchatService } from '../webchat/harness';
+import { settled } from '../../support/settled';
 
 const TG_TOKEN = '123456:AAerase-token_xyz';
 const TG_SECRET = 'tg_erase_secret-0123456789abcdef';
@@ -176,7 +177,7 @@ async function eraseAndCheck(p: Person): Promise<void> {
   await p.pick('erase_yes', 'erase.opt.yes');
   await replied(p, /^Đã xong\. Dữ liệu của bạn đã được xoá\./, seen);
   await until('conversation erased', async () => (await ConversationModel.countDocuments({ _id: pid })) === 0);
-  await new Promise((r) => setTimeout(r, 800)); // let the outbox settle the confirmation (it must record nothing)
+  await settled(); // let the outbox settle the confirmation (it must record nothing)
 
   expect(await ConversationModel.countDocuments({ _id: pid })).toBe(0);
   expect(await HandoffCaseModel.countDocuments({ pid })).toBe(0);
@@ -227,7 +228,7 @@ describe('erase my data, end to end', () => {
     p.close?.();
     // The erase reply ends the session like an exit: the page posts /exit, which must not re-create the conversation.
     expect((await p.client!.post('/exit', {})).status).toBeLessThan(400);
-    await new Promise((r) => setTimeout(r, 1000));
+    await settled();
     expect(await ConversationModel.countDocuments({ _id: pid })).toBe(0);
     const sidHash = new SessionKeys(ws.svc.config.sessionSecret).sidHash(p.userId);
     expect(await WebchatMessageModel.countDocuments({ sidHash })).toBe(0);

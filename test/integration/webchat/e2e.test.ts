@@ -7,6 +7,7 @@ import { pseudonymousId } from '../../../src/shared/crypto';
 import { captureLogs } from '../../support/logs';
 import { ChatClient, clientId, SseReader } from './client';
 import { startWebchatService, WebchatService } from './harness';
+import { settled } from '../../support/settled';
 
 let ws: WebchatService;
 const logs = captureLogs();
@@ -58,7 +59,7 @@ describe('web chat, end to end', () => {
     expect(first.json).toEqual({ status: 'accepted' });
     expect(again.json).toEqual({ status: 'duplicate' });
     await waitReply(sse, at + 1, () => true, 'find_help answer');
-    await new Promise((r) => setTimeout(r, 1500)); // time for a second answer, if there were one
+    await settled(); // a second answer, if there were one, has been delivered by now
     const after = sse.messages().slice(at + 1);
     const pid = pseudonymousId(ws.svc.config.pseudonymKey, 'webchat', c.sid);
     expect(await InboxModel.countDocuments({ pid })).toBe(0);

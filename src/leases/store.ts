@@ -1,6 +1,8 @@
 /**
- * Leases: a row per job name saying which instance holds it until when. The unique index
- * on name decides every race (see acquireLease).
+ * Leases: a row per name saying which instance holds it until when. The unique index on
+ * name decides every race (see acquireLease). Used by the cron jobs (one instance runs each
+ * tick) and by the outbox worker (one sender per channel). Their own area, so that the
+ * outbox does not import jobs/, which purges the outbox's rows (no area import cycle).
  */
 import { defineModel, Schema } from '../db/model';
 
