@@ -66,6 +66,8 @@ const EnvSchema = z.object({
   SESSION_IDLE_MINUTES: int(30),
   OUTBOX_MAX_ATTEMPTS: int(8),
   TELEGRAM_MAX_PER_SECOND: int(28),
+  INBOX_BACKLOG_MAX: z.coerce.number().int().min(1).default(5_000),
+  INBOX_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
   METRICS_TOKEN: optionalText,
 });
@@ -144,6 +146,8 @@ export interface Config {
   outboxMaxAttempts: number;
   /** Telegram allows about 30 messages/s per bot; the benchmark lifts our limit to measure the pipeline. */
   telegramMaxPerSecond: number;
+  /** Backpressure: updates accepted and not yet processed per instance, and the Retry-After beyond it (seconds). */
+  backlog: { max: number; retryAfterSeconds: number };
   jobsEnabled: boolean;
   /** Bearer token for GET /metrics; unset: loopback only in development, refused in production. */
   metricsToken?: string;
@@ -240,6 +244,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     handoffWaitLimitMs: e.HANDOFF_WAIT_LIMIT_MINUTES * 60_000, handoffIdleMs: e.HANDOFF_IDLE_MINUTES * 60_000,
     caseNoteRetentionDays: e.CASE_NOTE_RETENTION_DAYS, auditRetentionDays: e.AUDIT_RETENTION_DAYS, followUpDays: e.FOLLOWUP_DAYS,
     webchatReplyMaxAgeMs: e.WEBCHAT_REPLY_MAX_AGE_MINUTES * 60_000, webchatSessionIdleMs: e.WEBCHAT_SESSION_IDLE_DAYS * 86_400_000, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
-    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, telegramMaxPerSecond: e.TELEGRAM_MAX_PER_SECOND, jobsEnabled: e.JOBS_ENABLED === 'true', metricsToken: e.METRICS_TOKEN, disabledChannels: disabled,
+    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, telegramMaxPerSecond: e.TELEGRAM_MAX_PER_SECOND,
+    backlog: { max: e.INBOX_BACKLOG_MAX, retryAfterSeconds: e.INBOX_RETRY_AFTER_SECONDS }, jobsEnabled: e.JOBS_ENABLED === 'true', metricsToken: e.METRICS_TOKEN, disabledChannels: disabled,
   };
 }

@@ -3,58 +3,49 @@
  * Three answers for bad input (STYLE habit 4): 401 bad secret/signature, 400 malformed,
  * 200 "ignored" for valid but irrelevant updates; none of them stores anything.
  *
+ * Danger never waits: the pipeline's receive() checks every text for danger before it
+ * touches the database, and the emergency reply leaves at once by the priority lane
+ * (dangerLane.ts), during an outage too; once per person within a few minutes
+ * (EmergencyMemory), not once per redelivery.
+ *
  * Database outage: recording fails, so we answer 503 and the channel redelivers later.
- * But a message that reads as danger gets the emergency numbers at once, sent straight
- * through the adapter from memory: the person must not wait for our database. Once per
- * person within a few minutes (EmergencyMemory), not once per redelivery.
+ * Backlog full (backpressure.ts): 503 with Retry-After, nothing stored; danger is accepted.
  */
 import express, { Request, Response, Router } from 'express';
 import type { ChannelAdapter, Inbound } from '../channels/types';
 import type { EngineConfig, FlowSet } from '../engine';
-import { dangerOf, emergencyReply } from '../engine';
+import { dangerOf } from '../engine';
 import { log } from '../observability/log';
+import { BacklogFullError } from './backpressure';
 import { EmergencyMemory } from './emergencyMemory';
 import { metrics } from '../observability/metrics';
-import { toOutbound } from './outbound';
 import type { ConversationPipeline, ReceiveResult } from './pipeline';
 
 /** Largest webhook body we read; anything bigger is refused with 413 before parsing. */
 export const WEBHOOK_BODY_LIMIT = '512kb';
 
-/** Everything the fallback needs to answer danger without a database. */
+/** What the webhook routes need. */
 export interface Ingest {
   pipeline: ConversationPipeline;
   flows: FlowSet;
   engineConfig: EngineConfig;
-  /** Who got the emergency reply from memory lately; default: one memory for the process. */
+  /** Who got the emergency reply lately (the same memory as the pipeline's priority lane). */
   emergencies?: EmergencyMemory;
 }
 
-const processEmergencies = new EmergencyMemory();
-
 /**
- * Record one update; if the database is down and the text reads as danger, send the
- * emergency reply directly before rethrowing (the caller then answers 503).
+ * Record one update (its danger check and emergency reply come first, in receive()). When
+ * it cannot be recorded the error is rethrown (the caller answers 503) after a log line
+ * without the text.
  */
-export async function receiveOrFallback(ingest: Ingest, adapter: ChannelAdapter, inbound: Inbound): Promise<ReceiveResult> {
+export async function receiveOrFallback(ingest: Ingest, _adapter: ChannelAdapter, inbound: Inbound): Promise<ReceiveResult> {
   try {
     return await ingest.pipeline.receive(inbound);
   } catch (err) {
-    const danger = inbound.text ? dangerOf(ingest.flows.nlu, inbound.text) : { danger: false, kind: 'self' as const };
-    log.error('could not record update; channel will redeliver', { channel: inbound.channel, danger: danger.danger, err });
-    if (danger.danger) {
-      metrics.danger.inc({ channel: inbound.channel });
-      const memory = ingest.emergencies ?? processEmergencies;
-      const pid = ingest.pipeline.pidOf(inbound);
-      if (memory.claim(pid)) {
-        const reply = emergencyReply(ingest.flows, ingest.engineConfig.defaultLang, ingest.engineConfig, danger.kind);
-        const sent = await adapter.send(inbound.channelUserId, toOutbound(reply))
-          .catch((e) => { log.error('emergency fallback send failed', { channel: inbound.channel, err: e }); return null; });
-        if (!sent?.ok) memory.release(pid);
-      } else {
-        log.info('emergency reply sent from memory a moment ago; not repeated for this redelivery', { channel: inbound.channel });
-      }
-    }
+    if (err instanceof BacklogFullError) throw err;
+    const danger = inbound.text ? dangerOf(ingest.flows.nlu, inbound.text).danger : false;
+    log.error('could not record update; channel will redeliver', { channel: inbound.channel, danger, err });
+    if (danger) metrics.danger.inc({ channel: inbound.channel });
     throw err;
   }
 }
@@ -84,7 +75,12 @@ export function makeWebhookRouter(ingest: Ingest, adapter: ChannelAdapter): Rout
     }
     try {
       for (const u of parsed.updates) await receiveOrFallback(ingest, adapter, u);
-    } catch {
+    } catch (err) {
+      if (err instanceof BacklogFullError) {
+        // The channel redelivers later; Retry-After says when (Telegram and Zalo back off anyway).
+        res.status(503).set('Retry-After', String(err.retryAfterSeconds)).json({ error: 'busy, retry later' });
+        return;
+      }
       res.status(503).json({ error: 'temporarily unavailable, retry later' });
       return;
     }

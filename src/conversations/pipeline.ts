@@ -29,6 +29,9 @@ import { metrics } from '../observability/metrics';
 import type { Outbox, OutboxItem } from '../outbox';
 import { FieldCipher, pseudonymousId } from '../shared/crypto';
 import { withPidLock } from './pidLock';
+import { Backlog, BacklogFullError, BacklogLimits, DEFAULT_BACKLOG } from './backpressure';
+import { DangerLane } from './dangerLane';
+import { EmergencyMemory } from './emergencyMemory';
 import { DELETE_CHAT_PAYLOAD, handleSystemPayload, offerDeletion } from './system';
 import { ChatMessageModel, ConversationDoc, ConversationModel, inboxKey, InboxModel, InboxSeenModel } from './store';
 import type { EventContext, EventSink } from './types';
@@ -55,6 +58,10 @@ export interface PipelineDeps {
   sinks: EventSink[];
   /** The counsellor line (handoff's snapshot, and a fresh count), so the bot says the truth before a request. */
   line?: { current(): LineStatus | undefined; fresh(): Promise<LineStatus | undefined> };
+  /** Who got the emergency reply by the priority lane (shared with the webhook fallback). */
+  emergencies?: EmergencyMemory;
+  /** Bounded backlog (default DEFAULT_BACKLOG). */
+  backlog?: BacklogLimits;
 }
 
 /** What receive() says: recorded now, or seen before. */
@@ -80,20 +87,41 @@ export class ConversationPipeline {
   private readonly queued: (() => void)[] = [];
   private recovery: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly lane: DangerLane;
+  /** Accepted here, not processed yet (backpressure). */
+  readonly backlog: Backlog;
+  /** Languages of people processed lately (the lane answers danger in the person's language). */
+  private readonly langs = new Map<string, string>();
 
-  constructor(private readonly deps: PipelineDeps) {}
+  constructor(private readonly deps: PipelineDeps) {
+    this.backlog = new Backlog(deps.backlog ?? DEFAULT_BACKLOG);
+    this.lane = new DangerLane({
+      flows: deps.flows, engineConfig: deps.engineConfig, outbox: deps.outbox, memory: deps.emergencies ?? new EmergencyMemory(),
+      langOf: (pid) => this.langs.get(pid),
+    });
+  }
 
   /** The pid of a person on a channel. */
   pidOf(inbound: Pick<Inbound, 'channel' | 'channelUserId'>): string {
     return pseudonymousId(this.deps.pseudonymKey, inbound.channel, inbound.channelUserId);
   }
 
-  /** Record the update durably. Throws when the database is unreachable (the caller answers 503). */
+  /**
+   * Check for danger (the emergency reply goes out at once), then record the update durably.
+   * Throws BacklogFullError when this instance's backlog is full and the update is not
+   * danger, and the database's error when it is unreachable (the caller answers 503).
+   */
   async receive(received: Inbound): Promise<ReceiveResult> {
     // Our clock, not the channel's: message dates can be skewed, and a redelivery hours
     // later must not look like activity in the past (inactivity restarts, episodes).
     const inbound: Inbound = { ...received, at: new Date() };
     const pid = this.pidOf(inbound);
+    const danger = this.lane.onReceived(pid, inbound);
+    if (!danger && this.backlog.full) {
+      metrics.backlogRefused.inc({ channel: inbound.channel });
+      const lang = this.langs.get(pid) ?? this.deps.engineConfig.defaultLang;
+      throw new BacklogFullError(this.backlog.limits.retryAfterSeconds, text(this.deps.flows, lang, 'system.busy'));
+    }
     const key = inboxKey(inbound.channel, inbound.updateId);
     const duplicate = (): ReceiveResult => {
       metrics.duplicates.inc({ channel: inbound.channel });
@@ -111,6 +139,7 @@ export class ConversationPipeline {
       throw err;
     }
     metrics.inbound.inc({ channel: inbound.channel });
+    this.backlog.added();
     this.waiting.set(pid, (this.waiting.get(pid) ?? 0) + 1);
     this.kick(pid);
     return { status: 'accepted', pid };
@@ -180,12 +209,13 @@ export class ConversationPipeline {
         if (!this.stopped) setTimeout(() => { void this.kick(pid); }, 250).unref();
         return;
       }
-      if (!more) { this.waiting.delete(pid); return; }
+      if (!more) { this.backlog.done(this.waiting.get(pid) ?? 0); this.waiting.delete(pid); return; }
       // Look again only when this instance recorded more for the pid: rows recorded
       // elsewhere are drained by their own instance, or by the recovery loop.
-      const left = (this.waiting.get(pid) ?? 1) - 1;
-      if (left <= 0) { this.waiting.delete(pid); return; }
-      this.waiting.set(pid, left);
+      const had = this.waiting.get(pid) ?? 0;
+      if (had > 0) this.backlog.done();
+      if (had <= 1) { this.waiting.delete(pid); return; }
+      this.waiting.set(pid, had - 1);
     }
   }
 
@@ -233,12 +263,14 @@ export class ConversationPipeline {
     if (inbound.payload === DELETE_CHAT_PAYLOAD) {
       conv = { ...conv, messageIds: await ChatMessageModel.find({ pid }, { id: 1, at: 1 }).lean() };
     }
-    let pending = this.run(conv, inbound, this.deps.line?.current());
+    // The priority lane may have sent this update's emergency reply already: not twice.
+    const early = await this.lane.answered(inbound);
+    let pending = this.run(conv, inbound, this.deps.line?.current(), early);
     // "No counsellor can take the chat" is said only after a fresh count: the snapshot may be
     // a few seconds old (a counsellor who just came on duty on another instance). The engine
     // is pure, so running the step again is free.
     if (this.deps.line && pending.pending.events.some((e) => e.type === 'line_unavailable')) {
-      pending = this.run(conv, inbound, await this.deps.line.fresh());
+      pending = this.run(conv, inbound, await this.deps.line.fresh(), early);
     }
     for (const e of pending.pending.events) this.countEvent(e, inbound.channel, pending.pending.lang);
     // Under the pid lock nobody else writes this conversation, so a plain update by _id is
@@ -256,6 +288,7 @@ export class ConversationPipeline {
       { new: true },
     ).lean<ConversationDoc>();
     if (!saved) throw new Error('conversation vanished while processing');
+    this.rememberLang(pid, pending.state.lang);
     await this.rememberMessageIds(pid, inbound, pending.deletes);
     await this.flush(withArrays(saved));
     // processNext writes the seen row of this update next: that marks the move done.
@@ -271,8 +304,17 @@ export class ConversationPipeline {
     await markSeen(key);
   }
 
-  /** Run the engine (or the system/blocked paths) for one inbound on a loaded conversation. */
-  private run(conv: ConversationDoc, inbound: Inbound, line: LineStatus | undefined): { state: ConversationState; pending: Pending; deletes: boolean } {
+  private rememberLang(pid: string, lang: string): void {
+    this.langs.delete(pid);
+    if (this.langs.size >= 10_000) this.langs.delete(this.langs.keys().next().value as string);
+    this.langs.set(pid, lang);
+  }
+
+  /**
+   * Run the engine (or the system/blocked paths) for one inbound on a loaded conversation.
+   * `early`: the priority lane delivered this update's emergency reply; leave it out here.
+   */
+  private run(conv: ConversationDoc, inbound: Inbound, line: LineStatus | undefined, early = false): { state: ConversationState; pending: Pending; deletes: boolean } {
     const { flows, engineConfig } = this.deps;
     const prev = (conv.state && Object.keys(conv.state).length ? conv.state : null) as unknown as ConversationState | null;
     const status = conv.status === 'closed' ? 'bot' : conv.status;
@@ -283,7 +325,8 @@ export class ConversationPipeline {
     const result = system ?? this.safeStep(base, input, inbound);
     const blocked = conv.blockedUntil && conv.blockedUntil.getTime() > inbound.at.getTime();
     const replies = blocked ? result.replies.filter((r) => r.emergency) : result.replies;
-    const finalReplies = blocked && replies.length === 0 ? [emergencyOnly(flows, result.state.lang, engineConfig)] : replies;
+    const answered = blocked && replies.length === 0 ? [emergencyOnly(flows, result.state.lang, engineConfig)] : replies;
+    const finalReplies = early ? answered.filter((r) => !r.emergency) : answered;
     return {
       state: result.state,
       deletes: system !== null,
