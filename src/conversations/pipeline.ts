@@ -33,7 +33,7 @@ import { Backlog, BacklogFullError, BacklogLimits, DEFAULT_BACKLOG } from './bac
 import { DangerLane } from './dangerLane';
 import { EmergencyMemory } from './emergencyMemory';
 import { DELETE_CHAT_PAYLOAD, handleSystemPayload, offerDeletion } from './system';
-import { ChatMessageModel, ConversationDoc, ConversationModel, inboxKey, InboxModel, InboxSeenModel } from './store';
+import { chatMessageInserts, ChatMessageModel, ConversationDoc, ConversationModel, inboxInserts, inboxKey, InboxModel, InboxSeenModel, seenInserts } from './store';
 import type { EventContext, EventSink } from './types';
 import { toOutbound } from './outbound';
 
@@ -128,15 +128,16 @@ export class ConversationPipeline {
       return { status: 'duplicate', pid };
     };
     // Processed before (seen log), or recorded and still in flight (the inbox's unique _id).
-    if (await InboxSeenModel.exists({ _id: key })) return duplicate();
+    const recorded = this.backlog.recordingOne();
     try {
-      await InboxModel.create({
-        _id: key, channel: inbound.channel, updateId: inbound.updateId, pid, status: 'pending',
-        inboundSealed: this.deps.cipher.seal(JSON.stringify(inbound)), receivedAt: new Date(),
+      if (await InboxSeenModel.exists({ _id: key })) return duplicate();
+      const outcome = await inboxInserts.insert({
+        _id: key, channel: inbound.channel, updateId: inbound.updateId, pid, status: 'pending', attempts: 0, lockedUntil: null,
+        inboundSealed: this.deps.cipher.seal(JSON.stringify(inbound)), receivedAt: new Date(), processedAt: null,
       });
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return duplicate();
-      throw err;
+      if (outcome === 'duplicate') return duplicate();
+    } finally {
+      recorded();
     }
     metrics.inbound.inc({ channel: inbound.channel });
     this.backlog.added();
@@ -343,7 +344,7 @@ export class ConversationPipeline {
   private async rememberMessageIds(pid: string, inbound: Inbound, deleted: boolean): Promise<void> {
     if (inbound.channel !== 'telegram') return;
     if (deleted) await ChatMessageModel.deleteMany({ pid, at: { $lte: inbound.at } });
-    else if (inbound.messageId) await ChatMessageModel.create({ pid, id: inbound.messageId, at: inbound.at });
+    else if (inbound.messageId) await chatMessageInserts.insert({ pid, id: inbound.messageId, at: inbound.at });
   }
 
   /**
@@ -430,7 +431,7 @@ const RECENTLY_SEEN_MAX = 20_000;
 
 /** Record an update as processed (idempotent). */
 async function markSeen(key: string): Promise<void> {
-  await InboxSeenModel.create({ _id: key, at: new Date() }).catch((err: { code?: number }) => { if (err.code !== 11000) throw err; });
+  await seenInserts.insert({ _id: key, at: new Date() }); // a duplicate is fine: marked before
   recentlySeen.add(key);
   if (recentlySeen.size > RECENTLY_SEEN_MAX) recentlySeen.delete(recentlySeen.values().next().value as string);
 }

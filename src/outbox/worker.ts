@@ -17,7 +17,7 @@ import { FieldCipher } from '../shared/crypto';
 import { PriorityLane } from './priorityLane';
 import { ChannelLimiter, ChannelLimits, LIMITS } from './rateLimit';
 import type { Outbox } from './service';
-import { DeliveredModel, OutboxDoc, OutboxModel } from './store';
+import { deliveredInserts, OutboxDoc, OutboxModel } from './store';
 import { ChatMessageModel } from '../conversations/store';
 
 const LEASE_TTL_MS = 10_000;
@@ -183,7 +183,7 @@ class ChannelLoop {
       // Delivered rows are deleted at once: the outbox holds only what is still to send. That
       // keeps the worker's scans small (the embedded FerretDB scans a collection on every
       // query and update) and keeps no reply text longer than needed.
-      if (!forget) await DeliveredModel.create({ _id: row.dedupeKey, at: new Date() }).catch(() => undefined);
+      if (!forget) await deliveredInserts.insert({ _id: row.dedupeKey, at: new Date() }).catch(() => undefined);
       await OutboxModel.deleteOne({ _id: row._id });
       if (result.messageIds.length && channel === 'telegram' && !forget) {
         const at = new Date();
