@@ -43,8 +43,11 @@ export async function warm(t: BenchTarget, chatBase: number, n: number): Promise
   await waitQuiet(() => t.api.replies, Infinity, 60_000);
 }
 
-/** Reply latency (ms, sorted) at `rate` messages/s for 10 s over warm chats from `chatBase`, and how many were sent. */
-export async function latencyAt(t: BenchTarget, rate: number, chatBase: number): Promise<{ lat: number[]; sent: number }> {
+/**
+ * Reply latency (ms, sorted) at `rate` messages/s for 10 s over warm chats from `chatBase`, how
+ * many were sent, and (given a counter of database commands) the commands spent meanwhile.
+ */
+export async function latencyAt(t: BenchTarget, rate: number, chatBase: number, ops?: () => number): Promise<{ lat: number[]; sent: number; ops: number }> {
   const seconds = 10;
   const perChat = 2;
   const nChats = Math.ceil((rate * seconds) / perChat);
@@ -53,8 +56,10 @@ export async function latencyAt(t: BenchTarget, rate: number, chatBase: number):
   await warm(t, chatBase, nChats);
   const seenBefore = new Map<number, number>();
   for (let c = 0; c < nChats; c++) seenBefore.set(chatBase + c, t.api.arrivals.get(String(chatBase + c))?.length ?? 0);
+  const opsMark = ops?.() ?? 0;
   await openLoop({ url: t.hook, rate, seconds, headers: t.headers, body: (i) => update(chatOf(i), 'menu'), onSent: (i, at) => sentAt.set(i, at) });
   await waitQuiet(() => t.api.replies, Infinity, 30_000);
+  const spent = (ops?.() ?? 0) - opsMark;
   const lat: number[] = [];
   const seen = new Map<number, number>(seenBefore);
   for (const [i, at] of [...sentAt.entries()].sort((a, b) => a[1] - b[1])) {
@@ -64,7 +69,7 @@ export async function latencyAt(t: BenchTarget, rate: number, chatBase: number):
     const first = arr.slice(idx).find((x) => x >= at);
     if (first !== undefined) { lat.push(first - at); seen.set(chat, arr.indexOf(first) + 1); }
   }
-  return { lat: lat.sort((a, b) => a - b), sent: sentAt.size };
+  return { lat: lat.sort((a, b) => a - b), sent: sentAt.size, ops: spent };
 }
 
 const DANGER_TEXT = 'cứu em với, chồng em đang cầm dao đòi giết em';
