@@ -11,11 +11,14 @@ export interface BenchApi {
   replies: number;
   /** chat id → times (performance.now()) replies arrived. */
   arrivals: Map<string, number[]>;
+  /** chat id → times emergency replies (texts naming 113) arrived. */
+  emergencies: Map<string, number[]>;
   close(): Promise<void>;
 }
 
 export async function startBenchApi(): Promise<BenchApi> {
   const arrivals = new Map<string, number[]>();
+  const emergencies = new Map<string, number[]>();
   let replies = 0;
   let messageId = 1;
   const server = http.createServer((req, res) => {
@@ -25,11 +28,12 @@ export async function startBenchApi(): Promise<BenchApi> {
       const method = (req.url ?? '').split('/').pop();
       let result: unknown = true;
       if (method === 'sendMessage') {
-        const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { chat_id?: string | number };
+        const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { chat_id?: string | number; text?: string };
         const chat = String(body.chat_id);
         const list = arrivals.get(chat) ?? [];
         list.push(performance.now());
         arrivals.set(chat, list);
+        if (body.text?.includes('113')) emergencies.set(chat, [...(emergencies.get(chat) ?? []), performance.now()]);
         replies++;
         result = { message_id: messageId++, date: 0, chat: { id: body.chat_id, type: 'private' }, text: '' };
       } else if (method === 'getMe') {
@@ -42,7 +46,7 @@ export async function startBenchApi(): Promise<BenchApi> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`, arrivals,
+    url: `http://127.0.0.1:${port}`, arrivals, emergencies,
     get replies() { return replies; },
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };

@@ -8,7 +8,13 @@
  * 2. webhook throughput of the full path (update → dedupe → engine → state saved →
  *    reply at the fake API), messages/s, and its ratio to the baseline;
  * 3. end-to-end reply latency p50/p99 at fixed rates (50, 100, 200 messages/s);
- * 4. peak RSS of the app process;
+ * 3b. danger: emergency reply latency p50/p99 for danger messages sent while 5,000 ordinary
+ *    messages are queued (BENCH_DANGER_BACKLOG);
+ * 3c. history: latency at 50 messages/s with 0, 100,000 and 1,000,000 messages already
+ *    processed (BENCH_HISTORY_LEVELS), seeded with insertMany in batches;
+ * 4. peak RSS of the app process (after every phase above: it includes the overload), and
+ *    ops_per_message: database commands per message in the throughput phase, counted on the
+ *    wire by a proxy between the app and the database (bench/dbProxy.ts);
  * 5. the monthly report over BENCH_REPORT_RECORDS case records (default 100,000, so the
  *    run stays within a few minutes: seeding is most of it; BENCH_REPORT_RECORDS=1000000
  *    measures the issue's million, about 12 minutes more of seeding).
@@ -19,8 +25,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../src/db/devdb';
+import { startDevDb } from '../src/db/devdb';
+import { startDbProxy } from './dbProxy';
 import { startBenchApi } from './fakeApi';
-import { closedLoop, openLoop, percentile } from './load';
+import { closedLoop, percentile } from './load';
+import { BenchTarget, dangerUnderBacklog, latencyAt, seedHistory, update, waitQuiet, warm } from './phases';
 import { benchMonthlyReport } from './reportBench';
 import { benchUnderstanding } from './nluBench';
 import { benchWebchatStreams } from './webchatStreams';
@@ -46,23 +55,6 @@ function peakRssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-let updateId = 1;
-const update = (chat: number, text: string) => JSON.stringify({
-  update_id: updateId++, message: { message_id: updateId, date: 1735689600, chat: { id: chat, type: 'private' }, from: { id: chat, is_bot: false, first_name: 'B' }, text },
-});
-
-async function waitQuiet(count: () => number, target: number, limitMs: number): Promise<number> {
-  const start = performance.now();
-  let last = count(); let lastChange = performance.now();
-  while (performance.now() - start < limitMs) {
-    await new Promise((r) => setTimeout(r, 50));
-    const c = count();
-    if (c !== last) { last = c; lastChange = performance.now(); }
-    if (c >= target || performance.now() - lastChange > 3000) break;
-  }
-  return lastChange;
-}
-
 /** Record a figure and print it at once (a long phase never hides the earlier ones). */
 const results: Record<string, number | string> = {};
 function figure(key: string, value: number | string): void {
@@ -70,9 +62,39 @@ function figure(key: string, value: number | string): void {
   process.stdout.write(`  ${key.padEnd(26)}  ${value}\n`);
 }
 
+/** 50 msg/s latency with 0, 100,000, 1,000,000 messages already processed (one fresh database, seeded in between). */
+async function benchHistory(api: Awaited<ReturnType<typeof startBenchApi>>): Promise<void> {
+  const levels = (process.env.BENCH_HISTORY_LEVELS ?? '0,100000,1000000').split(',').map(Number);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gbv-bench-history-'));
+  const db = await startDevDb({ dataDir });
+  const port = await freePort();
+  const app = await startChild(path.join(ROOT, 'dist', 'src', 'main.js'), {
+    PORT: String(port), DATA_DIR: dataDir, MONGODB_URI: db.uri, MONGODB_POOL_SIZE: '4', NODE_ENV: 'development', LOG_LEVEL: 'error', JOBS_ENABLED: 'false',
+    TELEGRAM_BOT_TOKEN: '1:bench', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: api.url, TELEGRAM_MAX_PER_SECOND: '100000',
+  }, 'ready on');
+  const target: BenchTarget = { hook: `http://127.0.0.1:${port}/webhooks/telegram`, headers: { 'x-telegram-bot-api-secret-token': SECRET }, api };
+  try {
+    let seeded = 0;
+    for (const [i, level] of levels.entries()) {
+      if (level > seeded) {
+        const ms = await seedHistory(db.uri, seeded, level, (l) => process.stdout.write(`${l}\n`));
+        figure(`history_${level}_seed_s`, (ms / 1000).toFixed(0));
+        seeded = level;
+      }
+      const { lat, sent } = await latencyAt(target, 50, 20_000_000 + i * 1_000_000);
+      figure(`history_${level}_p99_ms`, percentile(lat, 99).toFixed(1));
+      figure(`history_${level}_answered`, `${lat.length}/${sent}`);
+    }
+  } finally {
+    await stopChild(app);
+    await db.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   process.stdout.write('benchmark (one app instance, embedded database, loopback)\n');
-  const phases = (process.env.BENCH_PHASES ?? 'nlu,throughput,latency,report').split(',');
+  const phases = (process.env.BENCH_PHASES ?? 'nlu,throughput,latency,danger,history,report').split(',');
 
   // 0. Understanding: start-up cost and per-message cost, in this process.
   if (phases.includes('nlu')) await benchUnderstanding(ROOT, figure);
@@ -91,7 +113,7 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  if (!phases.some((p) => ['throughput', 'latency', 'report'].includes(p))) return void process.stdout.write(`\n${JSON.stringify(results)}\n`);
+  if (!phases.some((p) => ['throughput', 'latency', 'danger', 'history', 'report'].includes(p))) return void process.stdout.write(`\n${JSON.stringify(results)}\n`);
 
   // 1. Baseline
   const echoPort = await freePort();
@@ -100,21 +122,20 @@ async function main(): Promise<void> {
   await stopChild(echo);
   figure('baseline_rps', Math.round(base.rps));
 
-  // The app, as a child process on the embedded database, Telegram pointed at the fake.
+  // The app, as a child process on an embedded database the bench starts, reached through
+  // the counting proxy; the pool size the app would choose for its own embedded database.
   const api = await startBenchApi();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gbv-bench-'));
+  const db = await startDevDb({ dataDir });
+  const proxy = await startDbProxy({ host: '127.0.0.1', port: db.port });
   const appPort = await freePort();
-  const app = await startChild(path.join(ROOT, 'dist', 'src', 'main.js'), {
-    PORT: String(appPort), DATA_DIR: dataDir, MONGODB_URI: '', NODE_ENV: 'development', LOG_LEVEL: 'error', JOBS_ENABLED: 'false',
+  const appEnv = (uri: string, port: number) => ({
+    PORT: String(port), DATA_DIR: dataDir, MONGODB_URI: uri, MONGODB_POOL_SIZE: '4', NODE_ENV: 'development', LOG_LEVEL: 'error', JOBS_ENABLED: 'false',
     TELEGRAM_BOT_TOKEN: '1:bench', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: api.url, TELEGRAM_MAX_PER_SECOND: '100000',
-  }, 'ready on');
-  const hook = `http://127.0.0.1:${appPort}/webhooks/telegram`;
+  });
+  const app = await startChild(path.join(ROOT, 'dist', 'src', 'main.js'), appEnv(`mongodb://127.0.0.1:${proxy.port}/gbv`, appPort), 'ready on');
   const headers = { 'x-telegram-bot-api-secret-token': SECRET };
-  /** First contact of `n` chats from `base` (not measured), then wait for the app to be idle. */
-  const warm = async (chatBase: number, n: number) => {
-    await openLoop({ url: hook, rate: 200, seconds: n / 200, headers, body: (i) => update(chatBase + i, 'xin chào'), maxWaitMs: 60_000 });
-    await waitQuiet(() => api.replies, Infinity, 60_000);
-  };
+  const target: BenchTarget = { hook: `http://127.0.0.1:${appPort}/webhooks/telegram`, headers, api };
 
   try {
     // 2. Throughput of the full path: warm chats each send "menu" (one reply each), as fast
@@ -122,54 +143,55 @@ async function main(): Promise<void> {
     //    is drained (bounded), so it is what the app sustains, not just what it acknowledges.
     const chats = 500;
     if (phases.includes('throughput')) {
-    await warm(100_000, chats);
-    const mark = api.replies;
-    const t0 = performance.now();
-    const load = await closedLoop({ url: hook, connections: 32, seconds: 10, headers, body: (i) => update(100_000 + (i % chats), 'menu') });
-    const lastReply = await waitQuiet(() => api.replies - mark, load.ok, 120_000);
-    const delivered = api.replies - mark;
-    figure('webhook_acks_per_s', Math.round(load.rps));
-    figure('full_path_msgs_per_s', Math.round(delivered / ((lastReply - t0) / 1000)));
-    figure('ratio_to_baseline', (delivered / ((lastReply - t0) / 1000) / base.rps).toFixed(3));
-    figure('replies_for_acked', `${delivered}/${load.ok}`);
-    figure('webhook_errors', load.errors);
+      await warm(target, 100_000, chats);
+      const mark = api.replies;
+      const opsMark = proxy.ops();
+      const t0 = performance.now();
+      const load = await closedLoop({ url: target.hook, connections: 32, seconds: 10, headers, body: (i) => update(100_000 + (i % chats), 'menu') });
+      const lastReply = await waitQuiet(() => api.replies - mark, load.ok, 120_000);
+      const delivered = api.replies - mark;
+      const ops = proxy.ops() - opsMark; // up to the last reply: per message answered (each "menu" is one reply)
+      figure('webhook_acks_per_s', Math.round(load.rps));
+      figure('full_path_msgs_per_s', Math.round(delivered / ((lastReply - t0) / 1000)));
+      figure('ratio_to_baseline', (delivered / ((lastReply - t0) / 1000) / base.rps).toFixed(3));
+      figure('replies_for_acked', `${delivered}/${load.ok}`);
+      figure('webhook_errors', load.errors);
+      figure('ops_per_message', (ops / Math.max(1, delivered)).toFixed(1)); // replaced by the latency phase's steady-state figure when it runs
     }
 
     // 3. Latency at fixed rates: fresh warm chats, each sending one message every few seconds.
     for (const rate of phases.includes('latency') ? [50, 100, 200] : []) {
-      const seconds = 10;
-      const chatBase = 1_000_000 * (rate / 50);
-      const perChat = 2;
-      const nChats = Math.ceil((rate * seconds) / perChat);
-      const sentAt = new Map<number, number>();
-      const chatOf = (i: number) => chatBase + (i % nChats);
-      await warm(chatBase, nChats);
-      const seenBefore = new Map<number, number>();
-      for (let c = 0; c < nChats; c++) seenBefore.set(chatBase + c, api.arrivals.get(String(chatBase + c))?.length ?? 0);
-      await openLoop({ url: hook, rate, seconds, headers, body: (i) => update(chatOf(i), 'menu'), onSent: (i, at) => sentAt.set(i, at) });
-      await waitQuiet(() => api.replies, Infinity, 30_000);
-      const lat: number[] = [];
-      const seen = new Map<number, number>(seenBefore);
-      for (const [i, at] of [...sentAt.entries()].sort((a, b) => a[1] - b[1])) {
-        const chat = chatOf(i);
-        const arr = api.arrivals.get(String(chat)) ?? [];
-        const idx = seen.get(chat) ?? 0;
-        const first = arr.slice(idx).find((t) => t >= at);
-        if (first !== undefined) { lat.push(first - at); seen.set(chat, arr.indexOf(first) + 1); }
-      }
-      lat.sort((a, b) => a - b);
+      const { lat, sent, ops } = await latencyAt(target, rate, 1_000_000 * (rate / 50), () => proxy.ops());
+      // Steady state, every message answered: the cleanest count of database commands per message.
+      if (rate === 50 && lat.length === sent) figure('ops_per_message', (ops / sent).toFixed(1));
       figure(`latency_${rate}_p50_ms`, percentile(lat, 50).toFixed(1));
       figure(`latency_${rate}_p99_ms`, percentile(lat, 99).toFixed(1));
-      figure(`latency_${rate}_answered`, `${lat.length}/${sentAt.size}`);
+      figure(`latency_${rate}_answered`, `${lat.length}/${sent}`);
     }
 
-    // 4. Peak RSS of the app process.
+    // 3b. Danger while a backlog of ordinary messages is queued.
+    if (phases.includes('danger')) {
+      const backlog = Number(process.env.BENCH_DANGER_BACKLOG ?? 5_000);
+      const d = await dangerUnderBacklog(target, backlog, 40, 10_000_000);
+      figure('danger_backlog_p50_ms', percentile(d.lat, 50).toFixed(1));
+      figure('danger_backlog_p99_ms', percentile(d.lat, 99).toFixed(1));
+      figure('danger_backlog_answered', `${d.answered}/40`);
+      figure('danger_backlog_refused', d.backlogErrors);
+      await waitQuiet(() => api.replies, Infinity, 180_000);
+    }
+
+    // 4. Peak RSS of the app process (after the overload of the phases above).
     figure('peak_rss_mb', peakRssMb(app.pid!).toFixed(0));
   } finally {
     await stopChild(app);
-    await api.close();
+    await proxy.close();
+    await db.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+
+  // 3c. Cost as history grows: a fresh database, seeded between measurements.
+  if (phases.includes('history')) await benchHistory(api);
+  await api.close();
 
   // 5. Monthly report over many case records.
   if (!phases.includes('report')) return void process.stdout.write(`\n${JSON.stringify(results)}\n`);

@@ -55,9 +55,10 @@ export async function wireAreas(config: Config): Promise<Wired> {
   // Erase last: the handoff sink has ended an open case (as an exit) and cases recorded it.
   const erase = createEraseSink({ handoff: eraseHandoffByPid, cases: unlinkCasesByPid, outbox: eraseDeliveredByPid, audit: forgetPidInAudit });
   const sinks: EventSink[] = [cases, handoff.sink, erase];
-  const pipeline = new ConversationPipeline({ flows, engineConfig, pseudonymKey: config.pseudonymKey, cipher, outbox, sinks, line: handoff.line, timeZone: config.tzReports });
+  const emergencies = new EmergencyMemory();
+  const pipeline = new ConversationPipeline({ flows, engineConfig, pseudonymKey: config.pseudonymKey, cipher, outbox, sinks, line: handoff.line, timeZone: config.tzReports, emergencies, backlog: config.backlog });
   outbox.onDelivery((e) => handoff.onDelivery(e));
-  const ingest: Ingest = { pipeline, flows, engineConfig, emergencies: new EmergencyMemory() };
+  const ingest: Ingest = { pipeline, flows, engineConfig, emergencies };
 
   // A person back on the web chat with their resume code: the console shows the follow-up was read.
   const onWebchatResumed = (sid: string) => {

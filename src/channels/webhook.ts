@@ -3,7 +3,7 @@
  * 2xx. Three answers for bad input: 401 bad secret or signature, 400 malformed (with the
  * field errors), 200 "ignored" for a valid but irrelevant update; none of them stores
  * anything. When recording fails (the database is down) the answer is 503 and the channel
- * redelivers later; `receive` has already sent the emergency numbers if the text reads as
+ * redelivers later (backlog full: also 503, with Retry-After); `receive` has already sent the emergency numbers if the text reads as
  * danger (conversations/ingest.ts, receiveOrFallback).
  *
  * Each channel mounts it from its own routes.ts, next to its verification and wire quirks.
@@ -39,7 +39,14 @@ export function webhookRouter(adapter: ChannelAdapter, receive: Receive): Router
     }
     try {
       for (const u of parsed.updates) await receive(adapter, u);
-    } catch {
+    } catch (err) {
+      // The backlog is full (conversations/backpressure.ts, known here only by its shape):
+      // Retry-After says when; Telegram, Zalo and Messenger redeliver and back off anyway.
+      const busy = err as { retryAfterSeconds?: number };
+      if (typeof busy.retryAfterSeconds === 'number') {
+        res.status(503).set('Retry-After', String(busy.retryAfterSeconds)).json({ error: 'busy, retry later' });
+        return;
+      }
       res.status(503).json({ error: 'temporarily unavailable, retry later' });
       return;
     }

@@ -78,6 +78,8 @@ const EnvSchema = z.object({
   CONSOLE_PRESENCE_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(45),
   OUTBOX_MAX_ATTEMPTS: int(8),
   TELEGRAM_MAX_PER_SECOND: int(28),
+  INBOX_BACKLOG_MAX: z.coerce.number().int().min(1).default(5_000),
+  INBOX_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
   METRICS_TOKEN: optionalText,
 });
@@ -169,6 +171,8 @@ export interface Config {
   outboxMaxAttempts: number;
   /** Telegram allows about 30 messages/s per bot; the benchmark lifts our limit to measure the pipeline. */
   telegramMaxPerSecond: number;
+  /** Backpressure: updates accepted and not yet processed per instance, and the Retry-After beyond it (seconds). */
+  backlog: { max: number; retryAfterSeconds: number };
   jobsEnabled: boolean;
   /** Bearer token for GET /metrics; unset: loopback only in development, refused in production. */
   metricsToken?: string;
@@ -276,6 +280,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     caseNoteRetentionDays: e.CASE_NOTE_RETENTION_DAYS, auditRetentionDays: e.AUDIT_RETENTION_DAYS, followUpDays: e.FOLLOWUP_DAYS,
     wrapUpMs: e.WRAPUP_MINUTES * 60_000, handoverNoteHours: e.HANDOVER_NOTE_HOURS,
     webchatReplyMaxAgeMs: e.WEBCHAT_REPLY_MAX_AGE_MINUTES * 60_000, webchatSessionIdleMs: e.WEBCHAT_SESSION_IDLE_DAYS * 86_400_000, sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000, presenceGraceMs: e.CONSOLE_PRESENCE_GRACE_SECONDS * 1000,
-    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, telegramMaxPerSecond: e.TELEGRAM_MAX_PER_SECOND, jobsEnabled: e.JOBS_ENABLED === 'true', metricsToken: e.METRICS_TOKEN, disabledChannels: disabled,
+    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS, telegramMaxPerSecond: e.TELEGRAM_MAX_PER_SECOND,
+    backlog: { max: e.INBOX_BACKLOG_MAX, retryAfterSeconds: e.INBOX_RETRY_AFTER_SECONDS }, jobsEnabled: e.JOBS_ENABLED === 'true', metricsToken: e.METRICS_TOKEN, disabledChannels: disabled,
   };
 }

@@ -1,6 +1,7 @@
 /**
- * Who got the emergency reply from memory lately (database down). While the database is
- * down, every delivery of a danger message is answered 503, the channel redelivers it, and
+ * Who got the emergency reply from memory lately: the priority lane sends it when a danger
+ * message is received (dangerLane.ts), before the message is recorded or processed. While
+ * the database is down, every delivery of a danger message is answered 503, the channel redelivers it, and
  * each delivery reads as danger again: without this memory a person would get the same
  * emergency numbers once per delivery. Once per person within the window is enough.
  * In memory only (the database is what is missing), keyed by pid, bounded in size.
@@ -14,6 +15,8 @@ const LIMIT = 10_000;
 /** Per-person times of the last emergency reply sent from memory. */
 export class EmergencyMemory {
   private readonly sentAt = new Map<string, number>();
+  /** Update key → the lane's send for that update (true once the channel took it). */
+  private readonly early = new Map<string, Promise<boolean>>();
 
   constructor(private readonly windowMs = EMERGENCY_REPEAT_MS) {}
 
@@ -33,6 +36,21 @@ export class EmergencyMemory {
   /** The send failed: the next delivery must try again. */
   release(pid: string): void {
     this.sentAt.delete(pid);
+  }
+
+  /** The lane is sending the emergency reply of this update (key = inbox key): remember the outcome. */
+  track(updateKey: string, sending: Promise<boolean>): void {
+    this.early.delete(updateKey);
+    if (this.early.size >= LIMIT) this.early.delete(this.early.keys().next().value!);
+    this.early.set(updateKey, sending);
+  }
+
+  /**
+   * Did the lane deliver the emergency reply of this update? Waits for a send still in
+   * flight, so the step never drops its own emergency reply on a send that then fails.
+   */
+  answered(updateKey: string): Promise<boolean> {
+    return this.early.get(updateKey) ?? Promise.resolve(false);
   }
 
   private evict(now: number): void {

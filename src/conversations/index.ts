@@ -2,7 +2,7 @@
 export { ConversationPipeline } from './pipeline';
 export type { PipelineDeps, ReceiveResult } from './pipeline';
 export { createConversationControl } from './control';
-export { makeWebhookRouter, receiveOrFallback, WEBHOOK_BODY_LIMIT } from './ingest';
+export { receiveOrFallback } from './ingest';
 export { EMERGENCY_REPEAT_MS, EmergencyMemory } from './emergencyMemory';
 export type { Ingest } from './ingest';
 export { DELETE_CHAT_PAYLOAD } from './system';

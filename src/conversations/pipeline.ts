@@ -29,8 +29,11 @@ import { metrics } from '../observability/metrics';
 import type { Outbox, OutboxItem } from '../outbox';
 import { FieldCipher, pseudonymousId } from '../shared/crypto';
 import { withPidLock } from './pidLock';
+import { Backlog, BacklogFullError, BacklogLimits, DEFAULT_BACKLOG } from './backpressure';
+import { DangerLane } from './dangerLane';
+import { EmergencyMemory } from './emergencyMemory';
 import { DELETE_CHAT_PAYLOAD, handleSystemPayload, offerDeletion } from './system';
-import { ChatMessageModel, ConversationDoc, ConversationModel, inboxKey, InboxModel, InboxSeenModel } from './store';
+import { chatMessageInserts, ChatMessageModel, ConversationDoc, ConversationModel, inboxInserts, inboxKey, InboxModel, InboxSeenModel, seenInserts } from './store';
 import type { EventContext, EventSink } from './types';
 import { toOutbound } from './outbound';
 
@@ -57,6 +60,10 @@ export interface PipelineDeps {
   line?: { current(): LineStatus | undefined; fresh(): Promise<LineStatus | undefined> };
   /** Time zone in which a blocked person is told until when (TZ_REPORTS; default Asia/Ho_Chi_Minh). */
   timeZone?: string;
+  /** Who got the emergency reply by the priority lane (shared with the webhook fallback). */
+  emergencies?: EmergencyMemory;
+  /** Bounded backlog (default DEFAULT_BACKLOG). */
+  backlog?: BacklogLimits;
 }
 
 /** What receive() says: recorded now, or seen before. */
@@ -82,37 +89,60 @@ export class ConversationPipeline {
   private readonly queued: (() => void)[] = [];
   private recovery: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly lane: DangerLane;
+  /** Accepted here, not processed yet (backpressure). */
+  readonly backlog: Backlog;
+  /** Languages of people processed lately (the lane answers danger in the person's language). */
+  private readonly langs = new Map<string, string>();
 
-  constructor(private readonly deps: PipelineDeps) {}
+  constructor(private readonly deps: PipelineDeps) {
+    this.backlog = new Backlog(deps.backlog ?? DEFAULT_BACKLOG);
+    this.lane = new DangerLane({
+      flows: deps.flows, engineConfig: deps.engineConfig, outbox: deps.outbox, memory: deps.emergencies ?? new EmergencyMemory(),
+      langOf: (pid) => this.langs.get(pid),
+    });
+  }
 
   /** The pid of a person on a channel. */
   pidOf(inbound: Pick<Inbound, 'channel' | 'channelUserId'>): string {
     return pseudonymousId(this.deps.pseudonymKey, inbound.channel, inbound.channelUserId);
   }
 
-  /** Record the update durably. Throws when the database is unreachable (the caller answers 503). */
+  /**
+   * Check for danger (the emergency reply goes out at once), then record the update durably.
+   * Throws BacklogFullError when this instance's backlog is full and the update is not
+   * danger, and the database's error when it is unreachable (the caller answers 503).
+   */
   async receive(received: Inbound): Promise<ReceiveResult> {
     // Our clock, not the channel's: message dates can be skewed, and a redelivery hours
     // later must not look like activity in the past (inactivity restarts, episodes).
     const inbound: Inbound = { ...received, at: new Date() };
     const pid = this.pidOf(inbound);
+    const danger = this.lane.onReceived(pid, inbound);
+    if (!danger && this.backlog.full) {
+      metrics.backlogRefused.inc({ channel: inbound.channel });
+      const lang = this.langs.get(pid) ?? this.deps.engineConfig.defaultLang;
+      throw new BacklogFullError(this.backlog.limits.retryAfterSeconds, text(this.deps.flows, lang, 'system.busy'));
+    }
     const key = inboxKey(inbound.channel, inbound.updateId);
     const duplicate = (): ReceiveResult => {
       metrics.duplicates.inc({ channel: inbound.channel });
       return { status: 'duplicate', pid };
     };
     // Processed before (seen log), or recorded and still in flight (the inbox's unique _id).
-    if (await InboxSeenModel.exists({ _id: key })) return duplicate();
+    const recorded = this.backlog.recordingOne();
     try {
-      await InboxModel.create({
-        _id: key, channel: inbound.channel, updateId: inbound.updateId, pid, status: 'pending',
-        inboundSealed: this.deps.cipher.seal(JSON.stringify(inbound)), receivedAt: new Date(),
+      if (await InboxSeenModel.exists({ _id: key })) return duplicate();
+      const outcome = await inboxInserts.insert({
+        _id: key, channel: inbound.channel, updateId: inbound.updateId, pid, status: 'pending', attempts: 0, lockedUntil: null,
+        inboundSealed: this.deps.cipher.seal(JSON.stringify(inbound)), receivedAt: new Date(), processedAt: null,
       });
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return duplicate();
-      throw err;
+      if (outcome === 'duplicate') return duplicate();
+    } finally {
+      recorded();
     }
     metrics.inbound.inc({ channel: inbound.channel });
+    this.backlog.added();
     this.waiting.set(pid, (this.waiting.get(pid) ?? 0) + 1);
     this.kick(pid);
     return { status: 'accepted', pid };
@@ -182,12 +212,13 @@ export class ConversationPipeline {
         if (!this.stopped) setTimeout(() => { void this.kick(pid); }, 250).unref();
         return;
       }
-      if (!more) { this.waiting.delete(pid); return; }
+      if (!more) { this.backlog.done(this.waiting.get(pid) ?? 0); this.waiting.delete(pid); return; }
       // Look again only when this instance recorded more for the pid: rows recorded
       // elsewhere are drained by their own instance, or by the recovery loop.
-      const left = (this.waiting.get(pid) ?? 1) - 1;
-      if (left <= 0) { this.waiting.delete(pid); return; }
-      this.waiting.set(pid, left);
+      const had = this.waiting.get(pid) ?? 0;
+      if (had > 0) this.backlog.done();
+      if (had <= 1) { this.waiting.delete(pid); return; }
+      this.waiting.set(pid, had - 1);
     }
   }
 
@@ -235,12 +266,14 @@ export class ConversationPipeline {
     if (inbound.payload === DELETE_CHAT_PAYLOAD) {
       conv = { ...conv, messageIds: await ChatMessageModel.find({ pid }, { id: 1, at: 1 }).lean() };
     }
-    let pending = this.run(conv, inbound, this.deps.line?.current());
+    // The priority lane may have sent this update's emergency reply already: not twice.
+    const early = await this.lane.answered(inbound);
+    let pending = this.run(conv, inbound, this.deps.line?.current(), early);
     // "No counsellor can take the chat" is said only after a fresh count: the snapshot may be
     // a few seconds old (a counsellor who just came on duty on another instance). The engine
     // is pure, so running the step again is free.
     if (this.deps.line && pending.pending.events.some((e) => e.type === 'line_unavailable')) {
-      pending = this.run(conv, inbound, await this.deps.line.fresh());
+      pending = this.run(conv, inbound, await this.deps.line.fresh(), early);
     }
     for (const e of pending.pending.events) this.countEvent(e, inbound.channel, pending.pending.lang);
     // Under the pid lock nobody else writes this conversation, so a plain update by _id is
@@ -258,6 +291,7 @@ export class ConversationPipeline {
       { new: true },
     ).lean<ConversationDoc>();
     if (!saved) throw new Error('conversation vanished while processing');
+    this.rememberLang(pid, pending.state.lang);
     await this.rememberMessageIds(pid, inbound, pending.deletes);
     await this.flush(withArrays(saved));
     // processNext writes the seen row of this update next: that marks the move done.
@@ -273,8 +307,17 @@ export class ConversationPipeline {
     await markSeen(key);
   }
 
-  /** Run the engine (or the system/blocked paths) for one inbound on a loaded conversation. */
-  private run(conv: ConversationDoc, inbound: Inbound, line: LineStatus | undefined): { state: ConversationState; pending: Pending; deletes: boolean } {
+  private rememberLang(pid: string, lang: string): void {
+    this.langs.delete(pid);
+    if (this.langs.size >= 10_000) this.langs.delete(this.langs.keys().next().value as string);
+    this.langs.set(pid, lang);
+  }
+
+  /**
+   * Run the engine (or the system/blocked paths) for one inbound on a loaded conversation.
+   * `early`: the priority lane delivered this update's emergency reply; leave it out here.
+   */
+  private run(conv: ConversationDoc, inbound: Inbound, line: LineStatus | undefined, early = false): { state: ConversationState; pending: Pending; deletes: boolean } {
     const { flows, engineConfig } = this.deps;
     const prev = (conv.state && Object.keys(conv.state).length ? conv.state : null) as unknown as ConversationState | null;
     const status = conv.status === 'closed' ? 'bot' : conv.status;
@@ -287,9 +330,11 @@ export class ConversationPipeline {
     // Blocked: always the emergency numbers, a kind word on when they can write again, and
     // the erase-my-data dialogue (a data right no block takes away); nothing else.
     const kept = blocked ? result.replies.filter((r) => r.emergency || r.key.startsWith('erase.')) : result.replies;
-    const finalReplies = blocked
+    const answered = blocked
       ? [...(kept.some((r) => r.emergency) ? [] : [emergencyOnly(flows, result.state.lang, engineConfig)]), ...kept, blockedNotice(flows, result.state.lang, conv.blockedUntil!, this.deps.timeZone)]
       : kept;
+    // The priority lane already delivered this message's emergency reply: not twice.
+    const finalReplies = early ? answered.filter((r) => !r.emergency) : answered;
     return {
       state: result.state,
       deletes: system !== null,
@@ -306,7 +351,7 @@ export class ConversationPipeline {
   private async rememberMessageIds(pid: string, inbound: Inbound, deleted: boolean): Promise<void> {
     if (inbound.channel !== 'telegram') return;
     if (deleted) await ChatMessageModel.deleteMany({ pid, at: { $lte: inbound.at } });
-    else if (inbound.messageId) await ChatMessageModel.create({ pid, id: inbound.messageId, at: inbound.at });
+    else if (inbound.messageId) await chatMessageInserts.insert({ pid, id: inbound.messageId, at: inbound.at });
   }
 
   /**
@@ -393,7 +438,7 @@ const RECENTLY_SEEN_MAX = 20_000;
 
 /** Record an update as processed (idempotent). */
 async function markSeen(key: string): Promise<void> {
-  await InboxSeenModel.create({ _id: key, at: new Date() }).catch((err: { code?: number }) => { if (err.code !== 11000) throw err; });
+  await seenInserts.insert({ _id: key, at: new Date() }); // a duplicate is fine: marked before
   recentlySeen.add(key);
   if (recentlySeen.size > RECENTLY_SEEN_MAX) recentlySeen.delete(recentlySeen.values().next().value as string);
 }

@@ -13,6 +13,7 @@
  *   Processed rows leave the inbox for the insert-only `inbox_seen` log, which keeps the
  *   inbox (scanned by the per-pid and recovery queries) as small as the work in flight.
  */
+import { GroupInsert } from '../db/groupInsert';
 import { defineModel, Schema } from '../db/model';
 
 /** Stored conversation. */
@@ -106,6 +107,9 @@ inboxSchema.index({ pid: 1, receivedAt: 1 });
 
 export const InboxModel = defineModel<InboxDoc>('Inbox', 'inbox', inboxSchema);
 
+/** Inbox rows are inserted in groups (group commit): many webhooks recorded in one write. */
+export const inboxInserts = new GroupInsert(() => InboxModel as never);
+
 /** The inbox `_id` of an update: unique per channel. */
 export function inboxKey(channel: string, updateId: string): string {
   return `${channel}:${updateId}`;
@@ -118,6 +122,8 @@ export function inboxKey(channel: string, updateId: string): string {
 export interface InboxSeenDoc { _id: string; at: Date }
 const inboxSeenSchema = new Schema<InboxSeenDoc>({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
 export const InboxSeenModel = defineModel<InboxSeenDoc>('InboxSeen', 'inbox_seen', inboxSeenSchema);
+/** Seen-log rows are inserted in groups (group commit). */
+export const seenInserts = new GroupInsert(() => InboxSeenModel as never);
 
 /**
  * Telegram message ids of a conversation (the bot's and the person's), kept only so the bot
@@ -132,6 +138,8 @@ const chatMessageSchema = new Schema<ChatMessageDoc>({
   at: { type: Date, required: true },
 }, { versionKey: false });
 export const ChatMessageModel = defineModel<ChatMessageDoc>('ChatMessage', 'chat_message_ids', chatMessageSchema);
+/** Message ids are inserted in groups (group commit). */
+export const chatMessageInserts = new GroupInsert(() => ChatMessageModel as never);
 
 /**
  * Erase on request (Law 91/2025/QH15): the conversation (state, sealed channel address) and

@@ -19,6 +19,7 @@ export const metrics = {
   deadLetters: counter('gbv_outbound_dead_letters_total', 'Replies given up after the last attempt, by channel'),
   duplicates: counter('gbv_duplicate_updates_total', 'Redelivered updates answered once, by channel'),
   staleUpdates: counter('gbv_stale_updates_total', 'Signed updates older than the freshness window, answered 200 and not processed (replays), by channel'),
+  backlogRefused: counter('gbv_backlog_refused_total', 'Ordinary updates refused (503, Retry-After) because the backlog was full, by channel'),
   erasures: counter('gbv_erasures_total', 'Data erased on the person\'s request (Law 91/2025), by channel'),
   notUnderstood: new client.Counter({
     name: 'gbv_not_understood_total', help: 'Free-text messages the bot could not place (menu and counsellor offered), by channel and language',

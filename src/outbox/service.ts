@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Outbound } from '../channels/types';
-import { ConversationModel } from '../conversations/store';
+import { ChatMessageModel, ConversationModel } from '../conversations/store';
+import { log } from '../observability/log';
+import type { PriorityLane } from './priorityLane';
 import { FieldCipher } from '../shared/crypto';
 import { DeliveredModel, OutboxModel } from './store';
 import type { DeliveryEvent, DeliveryListener } from './types';
@@ -31,6 +33,7 @@ export interface EnqueueOptions {
 /** The outbox as used by the conversation pipeline, handoff and the worker. */
 export class Outbox {
   private readonly emitter = new EventEmitter();
+  private readonly lanes = new Map<string, PriorityLane>();
 
   constructor(private readonly cipher: FieldCipher) {
     this.emitter.setMaxListeners(50);
@@ -68,6 +71,28 @@ export class Outbox {
     }
     this.emitter.emit('wake', conv.channel);
     return docs.map((d) => d._id);
+  }
+
+  /**
+   * Send a reply that must not wait (see priorityLane.ts) to a person's channel address,
+   * ahead of everything queued. True when the channel took it.
+   */
+  async sendNow(channel: string, pid: string, address: string, outbound: Outbound): Promise<boolean> {
+    const lane = this.lanes.get(channel);
+    if (!lane) return false;
+    const ids = await lane.send(pid, address, outbound);
+    if (ids === null) return false;
+    if (channel === 'telegram' && ids.length) {
+      // Leave-no-trace deletion covers this message too; the database may be down (an outage is when this lane matters most).
+      const at = new Date();
+      await ChatMessageModel.insertMany(ids.map((id) => ({ pid, id, at }))).catch((err) => log.warn('urgent reply id not kept for deletion', { pid, err }));
+    }
+    return true;
+  }
+
+  /** The sending worker hands over each channel's priority lane. */
+  useLane(channel: string, lane: PriorityLane): void {
+    this.lanes.set(channel, lane);
   }
 
   /** Called when rows were enqueued on this instance: the worker wakes at once. */

@@ -4,6 +4,7 @@
  * and instances. `priority` 0 (emergency) is sent ahead of anything queued.
  * The reply is sealed: counsellor messages are private.
  */
+import { GroupInsert } from '../db/groupInsert';
 import { defineModel, Schema } from '../db/model';
 
 /** Stored outbound reply. */
@@ -63,6 +64,8 @@ export const OutboxModel = defineModel<OutboxDoc>('Outbox', 'outbox', outboxSche
 export interface DeliveredDoc { _id: string; at: Date }
 const deliveredSchema = new Schema<DeliveredDoc>({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
 export const DeliveredModel = defineModel<DeliveredDoc>('Delivered', 'outbox_delivered', deliveredSchema);
+/** Delivery marks are inserted in groups (group commit). */
+export const deliveredInserts = new GroupInsert(() => DeliveredModel as never);
 
 /**
  * Erase on request: the delivery marks of a pid's bot replies (their `_id` starts with the

@@ -14,9 +14,10 @@ import { acquireLease, releaseLease } from '../leases';
 import { log } from '../observability/log';
 import { metrics } from '../observability/metrics';
 import { FieldCipher } from '../shared/crypto';
+import { PriorityLane } from './priorityLane';
 import { ChannelLimiter, ChannelLimits, LIMITS } from './rateLimit';
 import type { Outbox } from './service';
-import { DeliveredModel, OutboxDoc, OutboxModel } from './store';
+import { deliveredInserts, OutboxDoc, OutboxModel } from './store';
 import { ChatMessageModel, ConversationModel } from '../conversations/store';
 
 const LEASE_TTL_MS = 10_000;
@@ -38,7 +39,9 @@ export class OutboxWorker {
   constructor(adapters: ChannelAdapter[], outbox: Outbox, cipher: FieldCipher, opts: { maxAttempts: number; limits?: Partial<Record<string, ChannelLimits>> }) {
     for (const a of adapters) {
       const limits = opts.limits?.[a.name] ?? LIMITS[a.name] ?? LIMITS.webchat!;
-      this.loops.set(a.name, new ChannelLoop(a, outbox, cipher, opts.maxAttempts, this.holder, limits));
+      const loop = new ChannelLoop(a, outbox, cipher, opts.maxAttempts, this.holder, limits);
+      this.loops.set(a.name, loop);
+      outbox.useLane(a.name, loop.lane);
     }
     outbox.onWake((channel) => this.loops.get(channel)?.wake());
   }
@@ -55,6 +58,8 @@ class ChannelLoop {
   private hasLease = false;
   private leaseCheckedAt = 0;
   private readonly limiter: ChannelLimiter;
+  /** Urgent replies of this instance, sent ahead of the rows below with this loop's limiter. */
+  readonly lane: PriorityLane;
   /** pid → time its head row may be retried; later rows of that pid wait. */
   private readonly heldBack = new Map<string, number>();
   private readonly inFlight = new Set<string>();
@@ -64,6 +69,7 @@ class ChannelLoop {
     private readonly maxAttempts: number, private readonly holder: string, limits: ChannelLimits,
   ) {
     this.limiter = new ChannelLimiter(limits, Date.now());
+    this.lane = new PriorityLane(adapter, this.limiter);
   }
 
   start(): void {
@@ -138,6 +144,7 @@ class ChannelLoop {
     let soonest = Infinity;
     const sends: Promise<void>[] = [];
     for (const row of heads.values()) {
+      if (this.lane.busy) { soonest = 0; break; } // an urgent reply waits for a token: it goes first
       const wait = this.limiter.waitMs(row.pid, Date.now());
       if (wait > 0) { soonest = Math.min(soonest, wait); continue; }
       this.limiter.take(row.pid, Date.now());
@@ -177,7 +184,7 @@ class ChannelLoop {
       // Delivered rows are deleted at once: the outbox holds only what is still to send. That
       // keeps the worker's scans small (the embedded FerretDB scans a collection on every
       // query and update) and keeps no reply text longer than needed.
-      if (!forget) await DeliveredModel.create({ _id: row.dedupeKey, at: new Date() }).catch(() => undefined);
+      if (!forget) await deliveredInserts.insert({ _id: row.dedupeKey, at: new Date() }).catch(() => undefined);
       await OutboxModel.deleteOne({ _id: row._id });
       if (result.messageIds.length && channel === 'telegram' && !forget) {
         const at = new Date();

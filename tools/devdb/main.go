@@ -113,9 +113,12 @@ func sqliteQuery(params string) string {
 // not match, so without this every find, update or delete by _id reads the whole table
 // (measured: about 10 s per case write with 1,000,000 cases). New collections are picked
 // up within a second. The index is not unique: FerretDB's own index enforces uniqueness.
+//
+// Which tables have it is read from sqlite_master on every pass, not remembered: a
+// collection dropped and created again keeps its table name but loses the index with the
+// old table, and must get it again.
 func indexIDs(ctx context.Context, dir string) {
 	dbs := map[string]*sql.DB{}
-	done := map[string]bool{}
 	defer func() {
 		for _, db := range dbs {
 			_ = db.Close()
@@ -139,15 +142,16 @@ func indexIDs(ctx context.Context, dir string) {
 			if err != nil {
 				continue
 			}
+			have, err := indexNames(ctx, db)
+			if err != nil {
+				continue
+			}
 			for _, t := range tables {
-				key := file + "/" + t
-				if done[key] {
+				if have[t+"_id_lookup"] {
 					continue
 				}
 				q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->'$._id')`, t+"_id_lookup", t)
-				if _, err := db.ExecContext(ctx, q); err == nil {
-					done[key] = true
-				}
+				_, _ = db.ExecContext(ctx, q) // a table dropped meanwhile: the next pass sees the new list
 			}
 		}
 		select {
@@ -156,6 +160,24 @@ func indexIDs(ctx context.Context, dir string) {
 		case <-tick.C:
 		}
 	}
+}
+
+// indexNames lists the SQLite indexes that exist now.
+func indexNames(ctx context.Context, db *sql.DB) (map[string]bool, error) {
+	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'index'`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out[n] = true
+	}
+	return out, rows.Err()
 }
 
 // collectionTables lists the SQLite tables FerretDB keeps collections in.

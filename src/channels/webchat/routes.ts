@@ -149,7 +149,13 @@ export function makeWebchatRouter(d: WebchatRouteDeps): Router {
       let status: 'accepted' | 'duplicate' = 'accepted';
       for (const u of parsed.updates) status = (await d.receive(u)).status;
       res.status(200).json({ status });
-    } catch {
+    } catch (err) {
+      // The backlog is full (backpressure): the page shows the text (content: system.busy) and retries the same id later.
+      const busy = err as { retryAfterSeconds?: number; text?: string };
+      if (typeof busy.retryAfterSeconds === 'number' && typeof busy.text === 'string') {
+        res.status(503).set('Retry-After', String(busy.retryAfterSeconds)).json({ error: 'busy', message: busy.text, retryAfter: busy.retryAfterSeconds });
+        return;
+      }
       // Logged by the pipeline (without text); the page retries with the same id.
       res.status(503).json({ error: 'unavailable', message: 'Tạm thời chưa gửi được, đang thử lại… / Not sent yet, retrying…' });
     }

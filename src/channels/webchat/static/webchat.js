@@ -302,6 +302,12 @@
       if (status === 429) { setStatus(t('slow')); if (onRefused) onRefused(); return; }
       if (status === 400) { setStatus(t('invalid')); if (onRefused) onRefused(); return; }
       if (status === 401 || status === 403) { setStatus(t('ended')); return; }
+      /* Many people writing at once: the server says how long to wait; the message goes by itself then. */
+      if (status === 503 && data && data.error === 'busy' && typeof data.message === 'string') {
+        setStatus(data.message);
+        setTimeout(function () { send(body, attempt, onRefused); }, 1000 * Math.min(60, Math.max(1, Number(data.retryAfter) || 5)));
+        return;
+      }
       if (attempt < 6) {
         setStatus(t('retrying'));
         setTimeout(function () { send(body, attempt + 1, onRefused); }, 1000 * Math.pow(2, attempt));
