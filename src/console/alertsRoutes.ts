@@ -3,13 +3,11 @@
  * state as the server has it, the list of current blocks, and lifting a block. Mounted by
  * createConsole next to routes.ts; codes map to HTTP statuses here.
  */
-import type { Request, Response } from 'express';
 import type { HandoffService } from '../handoff';
 import { audit } from './audit';
 import { anyUser, requireRole, SafeRouter, userOf } from './guard';
+import { fail, param } from './http';
 
-const param = (req: Request, name: string) => String(req.params[name] ?? '');
-const fail = (res: Response, code: string) => res.status(code === 'not_found' ? 404 : code === 'conflict' ? 409 : 400).json({ error: code });
 
 /** Register the routes on the console API router. */
 export function registerAlertRoutes(r: SafeRouter, deps: { handoff: HandoffService }): void {

@@ -11,8 +11,8 @@ import { createHistory, type HandoffService } from '../handoff';
 import { catalogue } from '../labels';
 import { audit } from './audit';
 import { anyUser, requireRole, SafeRouter, userOf } from './guard';
+import { param } from './http';
 
-const param = (req: Request, name: string) => String(req.params[name] ?? '');
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Register the label and history routes. */

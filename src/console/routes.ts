@@ -6,14 +6,14 @@
  * times: never message text), reassigns, manages users and quick texts, reads reports; an
  * admin manages users and reads the audit log.
  */
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { FlowSet } from '../engine';
 import { formatService, servicesFor } from '../engine';
 import { BLOCK_REASONS } from '../handoff';
 import { activeQuickTexts } from './quickTexts';
-import type { FailCode, HandoffService } from '../handoff';
+import type { HandoffService } from '../handoff';
 import { CONTEXT_FLAGS, DispositionSchema, OUTCOMES, PERPETRATOR_RELATIONS, REFERRAL_CATEGORIES, VIOLENCE_TYPES } from '../cases';
 import { audit, AUDIT_ACTIONS, searchAudit } from './audit';
 import { startOfLocalDay } from './localDay';
@@ -21,16 +21,14 @@ import { anyUser, requireRole, SafeRouter, userOf } from './guard';
 import type { StreamPresence } from './presence';
 import { sseHandler } from './sse';
 import { addUser, changePassword, listUsers, setDisabled, unlockUser } from './users';
+import { fail, param } from './http';
 
-const STATUS: Record<FailCode, number> = { not_found: 404, conflict: 409, forbidden: 403, caseload_full: 409, not_online: 409, closed_hours: 409, outside_window: 409, invalid: 400, in_wrapup: 409 };
-const fail = (res: Response, code: FailCode | string) => res.status(STATUS[code as FailCode] ?? 400).json({ error: code });
 /** Who takes cases and reads their own live chats. */
 const counselling = () => requireRole('counsellor', 'supervisor');
 /** Who manages users and reads the audit log. */
 const managing = () => requireRole('manager', 'admin');
 /** Who sees the live overview (no message text) and reassigns. */
 const overseeing = () => requireRole('manager', 'supervisor');
-const param = (req: Request, name: string) => String(req.params[name] ?? '');
 
 /**
  * Request bodies and queries are parsed by zod before any query: a field that should be a

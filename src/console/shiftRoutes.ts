@@ -5,15 +5,15 @@
  * - quick-insert texts: managers list, create, edit, retire and restore them (audited);
  *   counsellors get the active ones through GET /cases/:hid/quick (routes.ts).
  */
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { z } from 'zod';
 import type { FlowSet } from '../engine';
 import { audit } from './audit';
 import { anyUser, requireRole, SafeRouter, userOf } from './guard';
 import { createHandover, NOTE_MAX } from './handover';
 import { createQuickText, editQuickText, listQuickTexts, QuickTextBody, setQuickTextRetired } from './quickTexts';
+import { param } from './http';
 
-const param = (req: Request, name: string) => String(req.params[name] ?? '');
 const NoteBody = z.object({ text: z.string().max(NOTE_MAX * 2) });
 
 function parse<T>(schema: z.ZodType<T>, input: unknown, res: Response): T | null {

@@ -6,15 +6,12 @@
  * - a counsellor or supervisor reads their wrap-up time and may end it early (audited).
  * Managers and admins never reach message text here.
  */
-import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { FailCode, HandoffService } from '../handoff';
+import type { HandoffService } from '../handoff';
 import { audit } from './audit';
 import { requireRole, SafeRouter, userOf } from './guard';
+import { fail, param } from './http';
 
-const STATUS: Partial<Record<FailCode, number>> = { not_found: 404, forbidden: 403, invalid: 400 };
-const fail = (res: Response, code: FailCode) => res.status(STATUS[code] ?? 409).json({ error: code });
-const param = (req: Request, name: string) => String(req.params[name] ?? '');
 const AfterQuery = z.object({ after: z.string().regex(/^\d{1,7}$/).transform(Number).optional() });
 
 /** Register the supervision and wrap-up routes. */
