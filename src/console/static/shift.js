@@ -7,7 +7,10 @@
   const { S, $, t, el, api, errText, localTime } = CX;
   const fill = (s, vars) => s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] != null ? String(vars[k]) : m));
 
-  /* Handover notes: one list, shown in every container that asks for it. */
+  /* Handover notes: one list, shown in every container that asks for it. The box's markup is
+     one template (index.html), copied into each place now: deferred scripts run before the
+     start-up applies the interface texts. */
+  for (const place of document.querySelectorAll('.handover')) place.append($('handover-box').content.cloneNode(true));
   async function loadNotes(bg) {
     const r = await api('GET', '/handover', undefined, bg);
     if (!r.ok) return;
