@@ -97,6 +97,12 @@ export interface ChannelAdapter {
    * The console shows the time left per case from this.
    */
   readonly replyWindowHours?: number;
+  /**
+   * The adapter decides itself how to send by the reply window (Messenger: RESPONSE, the
+   * human-agent tag, or not at all), so `send` needs a SendContext: the outbox reads the
+   * conversation for it (one read by _id per send), only for such adapters.
+   */
+  readonly needsSendContext?: boolean;
   /** Constant-time check of the secret or signature. False → 401/403, nothing stored. */
   verify(req: Request): boolean;
   parse(req: Request): ParseResult;

@@ -168,7 +168,7 @@ class ChannelLoop {
       const outbound = JSON.parse(this.cipher.open(claimed.outboundSealed)) as Outbound;
       forget = outbound.forget === true;
       const address = this.cipher.open(claimed.addressSealed);
-      const ctx = this.adapter.replyWindowHours !== undefined ? await sendContext(claimed) : undefined;
+      const ctx = this.adapter.needsSendContext ? await sendContext(claimed) : undefined;
       result = await withTimeout(this.adapter.send(address, outbound, ctx), SEND_TIMEOUT_MS);
     } catch (err) {
       result = { ok: false, retryable: true, code: (err as Error).message === 'timeout' ? 'timeout' : 'exception' };

@@ -47,6 +47,7 @@ export function createMessengerAdapter(cfg: Config): MessengerAdapter | null {
   return {
     name: 'messenger',
     replyWindowHours: m.humanAgent ? HUMAN_AGENT_WINDOW_HOURS : RESPONSE_WINDOW_HOURS,
+    needsSendContext: true,
     handshake: messengerHandshakeRouter(m.verifyToken),
     verify: (req: Request) => verifyMessenger(req, m.appSecret),
     parse: (req: Request) => {
