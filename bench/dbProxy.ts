@@ -6,6 +6,7 @@
  * apart, so `ops()` is the work the message path asks for.
  */
 import net from 'node:net';
+import { deserialize } from 'bson';
 
 const OP_QUERY = 2004;
 const OP_MSG = 2013;
@@ -19,6 +20,11 @@ export interface DbProxy {
   byCommand: Map<string, number>;
   /** Commands of the app's work (upkeep left out). */
   ops(): number;
+  /**
+   * Where the database time goes: per command shape (command, collection, filter keys), how
+   * many and the summed round-trip time in ms (request written → reply read, on this proxy).
+   */
+  profile: Map<string, { count: number; ms: number }>;
   close(): Promise<void>;
 }
 
@@ -42,14 +48,41 @@ function commandName(msg: Buffer): string | null {
   return end > at ? msg.toString('latin1', at, end) : null;
 }
 
+/** The keys of a filter, sorted: `{pid,status}`; `_id` alone is the one FerretDB answers from an index. */
+function keysOf(filter: unknown): string {
+  if (!filter || typeof filter !== 'object') return '{}';
+  return `{${Object.keys(filter as object).sort().join(',')}}`;
+}
+
+/** "find inbox {pid,status}": command, collection and filter shape of one OP_MSG, or null. */
+function shapeOf(msg: Buffer): string | null {
+  if (msg.readInt32LE(12) !== OP_MSG || msg[20] !== 0) return null;
+  try {
+    const len = msg.readInt32LE(21);
+    const body = deserialize(msg.subarray(21, 21 + len)) as Record<string, unknown>;
+    const name = Object.keys(body)[0];
+    if (name === undefined || UPKEEP.has(name)) return null;
+    const coll = String(body[name]);
+    const first = (list: unknown, key: string) => (Array.isArray(list) && list[0] ? (list[0] as Record<string, unknown>)[key] : undefined);
+    const filter = body.filter ?? body.query ?? first(body.updates, 'q') ?? first(body.deletes, 'q');
+    const n = Array.isArray(body.documents) ? ` ×${body.documents.length > 1 ? 'n' : '1'}` : '';
+    return `${name} ${coll}${filter !== undefined ? ` ${keysOf(filter)}` : ''}${body.sort ? ' sorted' : ''}${n}`;
+  } catch {
+    return null;
+  }
+}
+
 /** Start a proxy on 127.0.0.1 to `target`. */
 export async function startDbProxy(target: { host: string; port: number }): Promise<DbProxy> {
   const byCommand = new Map<string, number>();
+  const profile = new Map<string, { count: number; ms: number }>();
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(target.port, target.host);
     sockets.add(client); sockets.add(upstream);
     let pending = Buffer.alloc(0);
+    let replies = Buffer.alloc(0);
+    const started = new Map<number, { shape: string; t0: number }>();
     client.on('data', (chunk: Buffer) => {
       upstream.write(chunk);
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
@@ -58,10 +91,27 @@ export async function startDbProxy(target: { host: string; port: number }): Prom
         if (pending.length < len) break;
         const name = commandName(pending.subarray(0, len));
         if (name) byCommand.set(name, (byCommand.get(name) ?? 0) + 1);
+        const shape = shapeOf(pending.subarray(0, len));
+        if (shape) started.set(pending.readInt32LE(4), { shape, t0: performance.now() });
         pending = pending.subarray(len);
       }
     });
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      client.write(chunk);
+      replies = replies.length ? Buffer.concat([replies, chunk]) : chunk;
+      while (replies.length >= 16) {
+        const len = replies.readInt32LE(0);
+        if (replies.length < len) break;
+        const req = started.get(replies.readInt32LE(8)); // responseTo
+        if (req) {
+          started.delete(replies.readInt32LE(8));
+          const p = profile.get(req.shape) ?? { count: 0, ms: 0 };
+          p.count++; p.ms += performance.now() - req.t0;
+          profile.set(req.shape, p);
+        }
+        replies = replies.subarray(len);
+      }
+    });
     const end = () => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream); };
     client.on('close', end); upstream.on('close', end);
     client.on('error', end); upstream.on('error', end);
@@ -70,6 +120,7 @@ export async function startDbProxy(target: { host: string; port: number }): Prom
   return {
     port: (server.address() as net.AddressInfo).port,
     byCommand,
+    profile,
     ops: () => [...byCommand.entries()].filter(([n]) => !UPKEEP.has(n)).reduce((s, [, c]) => s + c, 0),
     close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
   };

@@ -37,8 +37,13 @@ import { benchWebchatStreams } from './webchatStreams';
 const ROOT = path.resolve(__dirname, '..', '..');
 const SECRET = 'bench_secret_token_123456';
 
+/** BENCH_POOL_SIZE: the app's database connections (default: what the app chooses itself). */
+const poolEnv = (): Record<string, string> => (process.env.BENCH_POOL_SIZE ? { MONGODB_POOL_SIZE: process.env.BENCH_POOL_SIZE } : {});
+
 function startChild(script: string, env: Record<string, string>, readyText: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_NODE_ARGS: extra node flags for the app (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it).
+  const flags = script.endsWith('main.js') ? (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+  const child = spawn(process.execPath, [...flags, script], { cwd: ROOT, env: { ...process.env, ...poolEnv(), ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`${script} did not start`)), 120_000);
     child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes(readyText)) { clearTimeout(t); resolve(child); } });
@@ -55,6 +60,21 @@ function peakRssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+type Profile = Map<string, { count: number; ms: number }>;
+const snapshot = (p: Profile): Profile => new Map([...p].map(([k, v]) => [k, { ...v }]));
+
+/** Where the database time went since `before`: per command shape, per message, slowest total first. */
+function printProfile(title: string, now: Profile, before: Profile, messages: number): void {
+  const rows = [...now].map(([shape, v]) => {
+    const b = before.get(shape) ?? { count: 0, ms: 0 };
+    return { shape, count: v.count - b.count, ms: v.ms - b.ms };
+  }).filter((r) => r.count > 0).sort((a, b) => b.ms - a.ms);
+  process.stdout.write(`  database time by command (${title}, ${messages} messages): per message, mean ms, total ms\n`);
+  for (const r of rows.slice(0, 25)) {
+    process.stdout.write(`    ${r.shape.padEnd(58)} ${(r.count / Math.max(1, messages)).toFixed(2).padStart(6)}  ${(r.ms / r.count).toFixed(2).padStart(8)}  ${Math.round(r.ms).toString().padStart(8)}\n`);
+  }
+}
+
 /** Record a figure and print it at once (a long phase never hides the earlier ones). */
 const results: Record<string, number | string> = {};
 function figure(key: string, value: number | string): void {
@@ -69,7 +89,7 @@ async function benchHistory(api: Awaited<ReturnType<typeof startBenchApi>>): Pro
   const db = await startDevDb({ dataDir });
   const port = await freePort();
   const app = await startChild(path.join(ROOT, 'dist', 'src', 'main.js'), {
-    PORT: String(port), DATA_DIR: dataDir, MONGODB_URI: db.uri, MONGODB_POOL_SIZE: '4', NODE_ENV: 'development', LOG_LEVEL: 'error', JOBS_ENABLED: 'false',
+    PORT: String(port), DATA_DIR: dataDir, MONGODB_URI: db.uri, NODE_ENV: 'development', LOG_LEVEL: 'error', JOBS_ENABLED: 'false',
     TELEGRAM_BOT_TOKEN: '1:bench', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: api.url, TELEGRAM_MAX_PER_SECOND: '100000',
   }, 'ready on');
   const target: BenchTarget = { hook: `http://127.0.0.1:${port}/webhooks/telegram`, headers: { 'x-telegram-bot-api-secret-token': SECRET }, api };
@@ -130,7 +150,7 @@ async function main(): Promise<void> {
   const proxy = await startDbProxy({ host: '127.0.0.1', port: db.port });
   const appPort = await freePort();
   const appEnv = (uri: string, port: number) => ({
-    PORT: String(port), DATA_DIR: dataDir, MONGODB_URI: uri, MONGODB_POOL_SIZE: '4', NODE_ENV: 'development', LOG_LEVEL: 'error', JOBS_ENABLED: 'false',
+    PORT: String(port), DATA_DIR: dataDir, MONGODB_URI: uri, NODE_ENV: 'development', LOG_LEVEL: 'error', JOBS_ENABLED: 'false',
     TELEGRAM_BOT_TOKEN: '1:bench', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: api.url, TELEGRAM_MAX_PER_SECOND: '100000',
   });
   // BENCH_COUNT_OPS=false: the app talks to the database directly (the proxy runs in this
@@ -149,6 +169,7 @@ async function main(): Promise<void> {
       await warm(target, 100_000, chats);
       const mark = api.replies;
       const opsMark = proxy.ops();
+      const profMark = snapshot(proxy.profile);
       const t0 = performance.now();
       const load = await closedLoop({ url: target.hook, connections: 32, seconds: 10, headers, body: (i) => update(100_000 + (i % chats), 'menu') });
       const lastReply = await waitQuiet(() => api.replies - mark, load.ok, 120_000);
@@ -159,14 +180,17 @@ async function main(): Promise<void> {
       figure('ratio_to_baseline', (delivered / ((lastReply - t0) / 1000) / base.rps).toFixed(3));
       figure('replies_for_acked', `${delivered}/${load.ok}`);
       figure('webhook_errors', load.errors);
+      if (countOps) printProfile('throughput', proxy.profile, profMark, delivered);
       if (countOps) figure('ops_per_message', (ops / Math.max(1, delivered)).toFixed(1)); // replaced by the latency phase's steady-state figure when it runs
     }
 
     // 3. Latency at fixed rates: fresh warm chats, each sending one message every few seconds.
     for (const rate of phases.includes('latency') ? [50, 100, 200] : []) {
+      const profMark = snapshot(proxy.profile);
       const { lat, sent, ops } = await latencyAt(target, rate, 1_000_000 * (rate / 50), () => proxy.ops());
       // Steady state, every message answered: the cleanest count of database commands per message.
       if (countOps && rate === 50 && lat.length === sent) figure('ops_per_message', (ops / sent).toFixed(1));
+      if (countOps && rate === 50) printProfile('latency 50 msg/s', proxy.profile, profMark, sent);
       figure(`latency_${rate}_p50_ms`, percentile(lat, 50).toFixed(1));
       figure(`latency_${rate}_p99_ms`, percentile(lat, 99).toFixed(1));
       figure(`latency_${rate}_answered`, `${lat.length}/${sent}`);

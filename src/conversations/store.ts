@@ -125,6 +125,136 @@ export const InboxSeenModel = defineModel<InboxSeenDoc>('InboxSeen', 'inbox_seen
 /** Seen-log rows are inserted in groups (group commit). */
 export const seenInserts = new GroupInsert(() => InboxSeenModel as never);
 
+/** Lean reads skip schema defaults, and an upsert may not store empty arrays: fill them in. */
+function withArrays(c: ConversationDoc): ConversationDoc {
+  return { ...c, recentUpdates: c.recentUpdates ?? [], messageIds: c.messageIds ?? [], outSeq: c.outSeq ?? 0, pendingSealed: c.pendingSealed ?? null, blockedUntil: c.blockedUntil ?? null };
+}
+
+// --- The message path (pipeline): every read and write by `_id`, except the inbox scans. ---
+
+/** True when the update was processed before (the seen log). */
+export async function seenBefore(key: string): Promise<boolean> {
+  return !!(await InboxSeenModel.exists({ _id: key }));
+}
+
+/** Record an update as processed (idempotent: a duplicate key means it was marked before). */
+export async function markSeenRow(key: string, at: Date): Promise<void> {
+  await seenInserts.insert({ _id: key, at });
+}
+
+/** Record a received update (group commit); 'duplicate' when it is in flight already. */
+export function recordInbox(row: InboxDoc): Promise<'inserted' | 'duplicate'> {
+  return inboxInserts.insert(row as unknown as Record<string, unknown>);
+}
+
+/**
+ * The oldest pending update of a pid, from any instance. On the embedded database this filter
+ * reads the whole inbox (only `{_id}` uses an index there), so the pipeline asks it only when
+ * another instance may hold updates of the same person (pipeline/claim.ts); on MongoDB the
+ * {pid, receivedAt} index answers it.
+ */
+export function oldestPendingOf(pid: string): Promise<InboxDoc | null> {
+  return InboxModel.findOne({ pid, status: 'pending' }).sort({ receivedAt: 1, _id: 1 }).lean<InboxDoc>().exec();
+}
+
+/** Pending updates received before `before` (the recovery scan), oldest first: pid and key only. */
+export function pendingBefore(before: Date, limit: number): Promise<Pick<InboxDoc, '_id' | 'pid' | 'receivedAt'>[]> {
+  return InboxModel.find({ status: 'pending', receivedAt: { $lt: before } }, { pid: 1, receivedAt: 1 }).sort({ receivedAt: 1 }).limit(limit).lean<Pick<InboxDoc, '_id' | 'pid' | 'receivedAt'>[]>().exec();
+}
+
+/** An inbox row by key (an adopted update's sealed inbound). */
+export function inboxRow(key: string): Promise<InboxDoc | null> {
+  return InboxModel.findOne({ _id: key }).lean<InboxDoc>().exec();
+}
+
+/** Count a failed attempt; `failed` gives the update up (its sealed text goes). */
+export async function recordAttempt(key: string, attempts: number, failed: boolean): Promise<void> {
+  await InboxModel.updateOne({ _id: key }, { $set: { attempts, ...(failed ? { status: 'failed', inboundSealed: null } : {}) } });
+}
+
+/** Processed: the update leaves the inbox (its key is in the seen log already). */
+export async function removeFromInbox(key: string): Promise<void> {
+  await InboxModel.deleteOne({ _id: key });
+}
+
+/** True when a conversation exists for the pid. */
+export async function conversationExists(pid: string): Promise<boolean> {
+  return !!(await ConversationModel.exists({ _id: pid }));
+}
+
+/** A conversation by pid, arrays filled in; null when there is none. */
+export async function conversationOf(pid: string): Promise<ConversationDoc | null> {
+  const found = await ConversationModel.findOne({ _id: pid }).lean<ConversationDoc>();
+  return found ? withArrays(found) : null;
+}
+
+/** Create the conversation on first contact, or give an erased one its address back. */
+export async function openConversation(pid: string, channel: string, addressSealed: string, lang: string, now: Date): Promise<ConversationDoc> {
+  const created = await ConversationModel.findOneAndUpdate(
+    { _id: pid },
+    {
+      $set: { addressSealed },
+      $setOnInsert: {
+        pid, channel, lang, state: {}, status: 'bot', version: 0,
+        lastActivityAt: now, createdAt: now, outSeq: 0, recentUpdates: [], messageIds: [], pendingSealed: null,
+        blockedUntil: null, handoff: null, caseId: null, episodeStartedAt: null,
+      },
+    },
+    { upsert: true, new: true },
+  ).lean<ConversationDoc>();
+  return withArrays(created!);
+}
+
+/**
+ * Save one step: state, its sealed replies/events and the updates applied, in ONE update by
+ * `_id` (the caller holds the pid's lock, so nobody else writes the conversation: no version
+ * in the filter, which would make the embedded database scan the collection).
+ */
+export async function saveStep(pid: string, set: Pick<ConversationDoc, 'state' | 'lang' | 'lastActivityAt' | 'pendingSealed' | 'recentUpdates'>): Promise<ConversationDoc | null> {
+  const saved = await ConversationModel.findOneAndUpdate({ _id: pid }, { $set: set, $inc: { version: 1 } }, { new: true }).lean<ConversationDoc>();
+  return saved ? withArrays(saved) : null;
+}
+
+/** The Telegram message ids kept for a pid (leave-no-trace deletion). */
+export function messageIdsOf(pid: string): Promise<{ id: string; at: Date }[]> {
+  return ChatMessageModel.find({ pid }, { id: 1, at: 1 }).lean<{ id: string; at: Date }[]>().exec();
+}
+
+/** Forget a pid's message ids up to `until` (they were deleted). */
+export async function forgetMessageIds(pid: string, until: Date): Promise<void> {
+  await ChatMessageModel.deleteMany({ pid, at: { $lte: until } });
+}
+
+/** Keep one message id of a pid (group commit). */
+export async function rememberMessageId(pid: string, id: string, at: Date): Promise<void> {
+  await chatMessageInserts.insert({ pid, id, at });
+}
+
+/**
+ * Instances running the pipeline: a heartbeat row each (`_id` = instance id, until when it is
+ * alive). An instance alone on the database keeps each person's work in memory and never
+ * asks the inbox per message (pipeline/membership.ts); with two or more alive they order
+ * each person's updates through the inbox, as the database is the only thing they share.
+ */
+interface InstanceDoc { _id: string; until: Date }
+const InstanceModel = defineModel<InstanceDoc>('PipelineInstance', 'pipeline_instances', new Schema<InstanceDoc>({ _id: { type: String }, until: { type: Date, required: true } }, { versionKey: false }));
+
+/** Say this instance is alive until `until`. */
+export async function beat(instance: string, until: Date): Promise<void> {
+  await InstanceModel.updateOne({ _id: instance }, { $set: { until } }, { upsert: true });
+}
+
+/** Ids of the instances alive at `now` (a small collection: one row per running process). */
+export async function aliveInstances(now: Date): Promise<string[]> {
+  return (await InstanceModel.find({ until: { $gt: now } }, { _id: 1 }).lean<{ _id: string }[]>()).map((r) => r._id);
+}
+
+/** Leave (shutdown), and forget instances dead for an hour. */
+export async function leave(instance: string, now: Date): Promise<void> {
+  await InstanceModel.deleteOne({ _id: instance });
+  await InstanceModel.deleteMany({ until: { $lt: new Date(now.getTime() - 3_600_000) } });
+}
+
 /**
  * Telegram message ids of a conversation (the bot's and the person's), kept only so the bot
  * can delete them on request ("leave no trace"; Telegram allows it for 48 hours) and erased

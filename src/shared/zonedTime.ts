@@ -22,3 +22,10 @@ export function zonedParts(at: Date, timeZone: string): ZonedParts {
   const minute = Number(p.minute);
   return { y: Number(p.year), m: Number(p.month), d: Number(p.day), hour, minute, weekday: WEEKDAYS.indexOf(p.weekday ?? ''), minutes: hour * 60 + minute };
 }
+
+/** "29/11/2026 13:45": day/month/year and the 24-hour clock in `timeZone`, as Vietnamese readers write times. */
+export function localDateTime(at: Date, timeZone: string): string {
+  const p = zonedParts(at, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(p.d)}/${two(p.m)}/${p.y} ${two(p.hour)}:${two(p.minute)}`;
+}
