@@ -12,7 +12,7 @@
 import { createHmac } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { log } from '../observability/log';
-import { AuditModel, UserModel } from './store';
+import { allUsernames, AuditFilter, countAuditEntries, findAuditEntries, insertAuditEntry } from './store';
 
 // Audited actions are staff vocabulary, kept below every area (the label catalogue checks them).
 export { AUDIT_ACTIONS, type AuditAction } from '../shared/staff';
@@ -45,7 +45,7 @@ export async function auditFailedLogin(key: string, action: 'login_failed' | 'lo
 /** Record one action. An audit failure is logged, never thrown at the person acting. */
 export async function audit(actor: string | null, action: AuditAction, target: string | null = null, detail: Record<string, unknown> = {}): Promise<void> {
   try {
-    await AuditModel.create({ at: new Date(), actor, action, target, detail });
+    await insertAuditEntry({ at: new Date(), actor, action, target, detail });
   } catch (err) {
     log.error('audit write failed', { action, err });
   }
@@ -54,31 +54,21 @@ export async function audit(actor: string | null, action: AuditAction, target: s
 /** One audit row as the console shows it; `targetUser`: the current user whose name a hashed target is. */
 export interface AuditEntry { at: Date; actor: string | null; action: string; target: string | null; targetUser?: string; detail: Record<string, unknown> }
 
-/** Filters of the audit page: who, what, from (inclusive) and to (exclusive). */
-export interface AuditFilter { actor?: string; action?: AuditAction; from?: Date; to?: Date }
-
-function auditQuery(f: AuditFilter): Record<string, unknown> {
-  const q: Record<string, unknown> = {};
-  if (f.actor) q.actor = f.actor;
-  if (f.action) q.action = f.action;
-  if (f.from || f.to) q.at = { ...(f.from ? { $gte: f.from } : {}), ...(f.to ? { $lt: f.to } : {}) };
-  return q;
-}
+export type { AuditFilter } from './store';
 
 /** One page of entries matching the filter, newest first, and how many match in all. */
 export async function searchAudit(f: AuditFilter, limit: number, skip: number, key?: string): Promise<{ entries: AuditEntry[]; total: number }> {
-  const q = auditQuery(f);
-  const [entries, total] = await Promise.all([listAudit(limit, skip, key, q), AuditModel.countDocuments(q)]);
+  const [entries, total] = await Promise.all([listAudit(limit, skip, key, f), countAuditEntries(f)]);
   return { entries, total };
 }
 
-/** The newest entries first. With the hashing key, hashed names of current users are shown as those users. */
-export async function listAudit(limit = 200, skip = 0, key?: string, query: Record<string, unknown> = {}): Promise<AuditEntry[]> {
+/** The newest entries first (those matching `filter`). With the hashing key, hashed names of current users are shown as those users. */
+export async function listAudit(limit = 200, skip = 0, key?: string, filter: AuditFilter = {}): Promise<AuditEntry[]> {
   const n = (x: number, max: number, dflt: number) => (Number.isSafeInteger(x) && x >= 0 ? Math.min(x, max) : dflt);
-  const rows = await AuditModel.find(query).sort({ at: -1 }).skip(n(skip, 1_000_000, 0)).limit(n(limit, 1000, 200) || 200).lean();
+  const rows = await findAuditEntries(filter, n(skip, 1_000_000, 0), n(limit, 1000, 200) || 200);
   const users = new Map<string, string>();
   if (key && rows.some((r) => r.target?.startsWith('h:'))) {
-    for (const u of await UserModel.find({}, { username: 1 }).lean()) users.set(typedNameHash(key, u.username), u.username);
+    for (const username of await allUsernames()) users.set(typedNameHash(key, username), username);
   }
   return rows.map((r) => {
     const targetUser = r.target ? users.get(r.target) : undefined;

@@ -9,7 +9,7 @@
 import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { safeEqual } from '../shared/crypto';
 import type { Role } from './store';
-import { UserModel } from './store';
+import { findUser } from './store';
 
 /** Who may call a route. */
 export type Guard = { kind: 'public' } | { kind: 'roles'; roles: Role[] };
@@ -118,7 +118,7 @@ export class SafeRouter {
         res.status(401).json({ error: 'session expired' });
         return;
       }
-      const user = await UserModel.findOne({ username: s.user.username }).lean();
+      const user = await findUser(s.user.username);
       if (!user || user.disabled || user.role !== s.user.role) { res.status(401).json({ error: 'not logged in' }); return; }
       if (!guard.roles.includes(user.role)) { res.status(403).json({ error: 'forbidden' }); return; }
       if (!SAFE_METHODS.has(req.method)) {

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { redactString } from '../observability/redact';
-import { deleteNote, findNote, insertNote, purgeNotes, recentNotes } from './shiftStore';
+import { deleteNote, findNote, insertNote, purgeExpiredHandoverNotes, recentNotes } from './store';
 
 /** Longest note. */
 export const NOTE_MAX = 1000;
@@ -46,7 +46,7 @@ export function createHandover(hours: number) {
   return {
     hours,
     async list(user: { username: string; role: string }, now = new Date()): Promise<NoteView[]> {
-      await purgeNotes(since(now));
+      await purgeExpiredHandoverNotes(since(now));
       return (await recentNotes(since(now))).map((n) => ({ nid: n.nid, author: n.author, text: n.text, createdAt: n.createdAt, deletable: mayDeleteNote(user, n.author) }));
     },
     async add(author: string, text: string): Promise<{ ok: true; nid: string } | { ok: false; code: NoteProblem }> {
@@ -64,7 +64,7 @@ export function createHandover(hours: number) {
       return { ok: true, author: n.author };
     },
     /** The retention job's step: notes older than the window go. */
-    purge: (now: Date) => purgeNotes(since(now)),
+    purge: (now: Date) => purgeExpiredHandoverNotes(since(now)),
   };
 }
 

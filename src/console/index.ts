@@ -25,9 +25,13 @@ export { addUser, canManage, changePassword, setDisabled, listUsers, unlockUser,
 export type { Actor } from './users';
 export { addressPrefix, audit, listAudit, typedNameHash } from './audit';
 export { forgetPidInAudit } from './store';
-export { purgeExpiredSessions } from './sessionStore';
+// Each kind of console data purges its own rows (the retention job calls them): sessions past
+// their expiry, audit entries and handover notes older than `before`, failed log-ins older
+// than `before` (purgeLoginFailures(now) applies the throttle's window itself).
+export { purgeExpiredAudit, purgeExpiredHandoverNotes, purgeExpiredLoginFailures, purgeExpiredSessions } from './store';
 export { purgeLoginFailures } from './loginThrottle';
-export { purgeNotes as purgeHandoverNotes } from './shiftStore';
+/** The handover notes' purge under the name the wiring uses. */
+export { purgeExpiredHandoverNotes as purgeHandoverNotes } from './store';
 export { SESSION_COOKIE } from './auth';
 
 /** Settings the console needs (a subset of Config). */

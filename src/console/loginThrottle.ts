@@ -12,7 +12,7 @@
  * typed into the name box must not be kept).
  */
 import { createHmac } from 'node:crypto';
-import { defineModel, Schema } from '../db/model';
+import { deleteFailuresOfPlace, deleteFailuresOfUser, insertLoginFailure, placeFailuresSince, purgeExpiredLoginFailures, userFailuresSince } from './store';
 
 /** Failures count for this long. */
 export const FAILURE_WINDOW_MS = 60 * 60_000;
@@ -20,14 +20,6 @@ export const FAILURE_WINDOW_MS = 60 * 60_000;
 export const FREE_TRIES = 3;
 /** The longest wait between two tries from one place. */
 export const MAX_DELAY_MS = 15 * 60_000;
-
-interface FailureDoc { key: string; userKey: string; at: Date }
-const failureSchema = new Schema<FailureDoc>({
-  key: { type: String, required: true, index: true },
-  userKey: { type: String, required: true, index: true },
-  at: { type: Date, required: true, index: true },
-}, { versionKey: false });
-const LoginFailureModel = defineModel<FailureDoc>('LoginFailure', 'console_login_failures', failureSchema);
 
 /** The wait before the next try after `failures` failures (0 while free). */
 export function delayAfter(failures: number): number {
@@ -50,30 +42,30 @@ export function throttleKeys(secret: string, username: string, address: string):
 
 /** How long this place must still wait before its next try (0: go ahead). */
 export async function waitMs(key: string, now = new Date()): Promise<number> {
-  const rows = await LoginFailureModel.find({ key, at: { $gt: new Date(now.getTime() - FAILURE_WINDOW_MS) } }).sort({ at: -1 }).lean<FailureDoc[]>();
+  const rows = await placeFailuresSince(key, new Date(now.getTime() - FAILURE_WINDOW_MS));
   if (rows.length === 0) return 0;
   return Math.max(0, rows[0]!.at.getTime() + delayAfter(rows.length) - now.getTime());
 }
 
 /** Count one failure (an insert: never lost to a parallel one). */
 export async function recordFailure(keys: { key: string; userKey: string }, now = new Date()): Promise<void> {
-  await LoginFailureModel.create({ ...keys, at: now });
+  await insertLoginFailure(keys, now);
 }
 
 /** A successful log-in from this place forgets its failures. */
 export async function clearPlace(key: string): Promise<void> {
-  await LoginFailureModel.deleteMany({ key });
+  await deleteFailuresOfPlace(key);
 }
 
 /** An admin lifts every wait of a user (from every place). */
 export async function clearUser(userKey: string): Promise<void> {
-  await LoginFailureModel.deleteMany({ userKey });
+  await deleteFailuresOfUser(userKey);
 }
 
 /** True while some place must wait before trying this user again (shown in the user list). */
 export async function isSlowed(userKey: string, now = new Date()): Promise<boolean> {
-  const rows = await LoginFailureModel.find({ userKey, at: { $gt: new Date(now.getTime() - FAILURE_WINDOW_MS) } }, { key: 1, at: 1 }).lean<FailureDoc[]>();
-  const byKey = new Map<string, FailureDoc[]>();
+  const rows = await userFailuresSince(userKey, new Date(now.getTime() - FAILURE_WINDOW_MS));
+  const byKey = new Map<string, typeof rows>();
   for (const r of rows) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
   return [...byKey.values()].some((list) => {
     const last = Math.max(...list.map((r) => r.at.getTime()));
@@ -83,5 +75,5 @@ export async function isSlowed(userKey: string, now = new Date()): Promise<boole
 
 /** Retention: failures older than the window mean nothing any more. Returns how many went. */
 export async function purgeLoginFailures(now = new Date()): Promise<number> {
-  return (await LoginFailureModel.deleteMany({ at: { $lt: new Date(now.getTime() - FAILURE_WINDOW_MS) } })).deletedCount;
+  return purgeExpiredLoginFailures(new Date(now.getTime() - FAILURE_WINDOW_MS));
 }

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { FlowSet } from '../engine';
 import { fill } from '../engine';
 import { audit } from './audit';
-import { allQuickTexts, anyQuickText, Bilingual, findQuickText, insertQuickText, QuickTextDoc, updateQuickText } from './shiftStore';
+import { allQuickTexts, anyQuickText, Bilingual, findQuickText, insertQuickText, QuickTextDoc, updateQuickText } from './store';
 
 /** A quick text as the manager's screen shows it. */
 export type QuickTextView = Omit<QuickTextDoc, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date };

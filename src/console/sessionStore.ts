@@ -1,6 +1,6 @@
 /**
- * express-session storage in MongoDB. Expiry is checked on every read, and
- * purgeExpiredSessions() deletes old rows (scheduled with the retention job).
+ * express-session storage in MongoDB (the queries are in store/sessions.ts). Expiry is checked
+ * on every read, and purgeExpiredSessions() deletes old rows (scheduled with the retention job).
  *
  * Why still our own and not connect-mongo: connect-mongo 6.0.0 DOES run on the embedded
  * database without a TTL index. Measured on FerretDB v1 (autoRemove 'disabled', stringify
@@ -8,14 +8,14 @@
  * work, an expired session reads as null, and no index besides _id is created; the six calls
  * took 107 ms on the loaded 2-core machine. What keeps this file: its rows have another shape
  * ({_id, expires, session} instead of {sid, data, expiresAt}), so the switch also changes
- * SessionModel in store.ts (its unique `sid` index would refuse a second connect-mongo row
- * in the same collection), the retention purge, dropSessionsOf (a query on
- * session.user.username) and the console tests that count SessionModel rows. Do it in one
+ * the session model in store/sessions.ts (its unique `sid` index would refuse a second
+ * connect-mongo row in the same collection), the retention purge, dropSessionsOf (a query on
+ * session.user.username) and the console tests that count session rows. Do it in one
  * change of the console area: MongoStore.create({ client, collectionName: 'sessions',
  * autoRemove: 'disabled', stringify: false, ttl: idleMs / 1000 }).
  */
 import session, { SessionData } from 'express-session';
-import { SessionModel } from './store';
+import { allSessions, deleteSession, deleteSessions, findSession, saveSession, setSessionExpiry } from './store';
 
 /** Sessions in the `sessions` collection. */
 export class MongoSessionStore extends session.Store {
@@ -24,23 +24,22 @@ export class MongoSessionStore extends session.Store {
   }
 
   override get(sid: string, cb: (err: unknown, s?: SessionData | null) => void): void {
-    SessionModel.findOne({ sid }).lean().then((row) => {
+    findSession(sid).then((row) => {
       if (!row || row.expiresAt.getTime() <= Date.now()) return cb(null, null);
       cb(null, JSON.parse(row.data) as SessionData);
     }, (err) => cb(err));
   }
 
   override set(sid: string, s: SessionData, cb?: (err?: unknown) => void): void {
-    SessionModel.updateOne({ sid }, { $set: { sid, data: JSON.stringify(s), expiresAt: this.expiry(s) } }, { upsert: true })
-      .then(() => cb?.(), (err) => cb?.(err));
+    saveSession(sid, JSON.stringify(s), this.expiry(s)).then(() => cb?.(), (err) => cb?.(err));
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
-    SessionModel.deleteOne({ sid }).then(() => cb?.(), (err) => cb?.(err));
+    deleteSession(sid).then(() => cb?.(), (err) => cb?.(err));
   }
 
   override touch(sid: string, s: SessionData, cb?: () => void): void {
-    SessionModel.updateOne({ sid }, { $set: { expiresAt: this.expiry(s) } }).then(() => cb?.(), () => cb?.());
+    setSessionExpiry(sid, this.expiry(s)).then(() => cb?.(), () => cb?.());
   }
 
   private expiry(s: SessionData): Date {
@@ -49,15 +48,9 @@ export class MongoSessionStore extends session.Store {
   }
 }
 
-/** Delete sessions past their expiry. */
-export async function purgeExpiredSessions(now: Date): Promise<number> {
-  const r = await SessionModel.deleteMany({ expiresAt: { $lt: now } });
-  return r.deletedCount ?? 0;
-}
-
 /** Delete every session of a user (when disabled), or every other one (`keepSid`, after a password change). */
 export async function dropSessionsOf(username: string, keepSid?: string): Promise<void> {
-  const rows = await SessionModel.find({}, { sid: 1, data: 1 }).lean();
+  const rows = await allSessions();
   const mine = rows.filter((r) => { try { return r.sid !== keepSid && (JSON.parse(r.data) as SessionData).user?.username === username; } catch { return false; } });
-  if (mine.length) await SessionModel.deleteMany({ sid: { $in: mine.map((r) => r.sid) } });
+  if (mine.length) await deleteSessions(mine.map((r) => r.sid));
 }

@@ -13,7 +13,7 @@ import { clearPlace, clearUser, isSlowed, recordFailure, throttleKeys, waitMs } 
 import { passwordProblem } from './passwords';
 import { dropSessionsOf } from './sessionStore';
 import { STAFF_ROLES } from '../shared/staff';
-import { Role, UserModel } from './store';
+import { allUsersByName, findPasswordHash, findUser, findUserRole, insertUser, Role, setLastSeen, setPasswordHash, setUserDisabled, userExists } from './store';
 
 export { MIN_PASSWORD } from './passwords';
 
@@ -51,13 +51,10 @@ export async function addUser(actor: Actor, input: { username: string; role: str
   if (!canManage(actor, input.role as Role)) return { ok: false, code: 'forbidden' };
   const weak = passwordProblem(input.password, input.username);
   if (weak) return { ok: false, code: 'weak_password', reason: weak };
-  if (await UserModel.exists({ username: input.username })) return { ok: false, code: 'exists' };
-  try {
-    await UserModel.create({ username: input.username, role: input.role, passwordHash: await bcrypt.hash(input.password, COST), createdAt: new Date(), disabled: false, failedLogins: 0, lockedUntil: null });
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return { ok: false, code: 'exists' };
-    throw err;
-  }
+  if (await userExists(input.username)) return { ok: false, code: 'exists' };
+  const passwordHash = await bcrypt.hash(input.password, COST);
+  // A parallel add of the same name may win between the check and the insert (unique index).
+  if (!(await insertUser({ username: input.username, role: input.role as Role, passwordHash, createdAt: new Date() }))) return { ok: false, code: 'exists' };
   await audit(nameOf(actor), 'user_add', input.username, { role: input.role });
   return { ok: true };
 }
@@ -69,11 +66,10 @@ function mayChange(actor: Actor, target: { username: string; role: Role }): bool
 
 /** Disable (and log out) or enable a user; enabling also lifts a lockout. */
 export async function setDisabled(actor: Actor, username: string, disabled: boolean): Promise<UserResult> {
-  const target = await UserModel.findOne({ username }, { username: 1, role: 1 }).lean();
+  const target = await findUserRole(username);
   if (!target) return { ok: false, code: 'not_found' };
   if (!mayChange(actor, target)) return { ok: false, code: 'forbidden' };
-  const r = await UserModel.updateOne({ username }, { $set: { disabled } });
-  if (r.matchedCount !== 1) return { ok: false, code: 'not_found' };
+  if (!(await setUserDisabled(username, disabled))) return { ok: false, code: 'not_found' };
   if (disabled) await dropSessionsOf(username);
   await audit(nameOf(actor), disabled ? 'user_disable' : 'user_enable', username);
   return { ok: true };
@@ -84,12 +80,12 @@ export async function setDisabled(actor: Actor, username: string, disabled: bool
  * enough), then the new one must pass the rule. Their other sessions are logged out.
  */
 export async function changePassword(username: string, current: string, next: string, keepSid?: string): Promise<UserResult> {
-  const u = await UserModel.findOne({ username }, { passwordHash: 1 }).lean();
-  if (!u) return { ok: false, code: 'not_found' };
-  if (!(await bcrypt.compare(current, u.passwordHash))) return { ok: false, code: 'wrong_password' };
+  const hash = await findPasswordHash(username);
+  if (hash === null) return { ok: false, code: 'not_found' };
+  if (!(await bcrypt.compare(current, hash))) return { ok: false, code: 'wrong_password' };
   const weak = passwordProblem(next, username);
   if (weak) return { ok: false, code: 'weak_password', reason: weak };
-  await UserModel.updateOne({ username }, { $set: { passwordHash: await bcrypt.hash(next, COST) } });
+  await setPasswordHash(username, await bcrypt.hash(next, COST));
   await dropSessionsOf(username, keepSid);
   await audit(username, 'password_change', username);
   return { ok: true };
@@ -100,7 +96,7 @@ export async function changePassword(username: string, current: string, next: st
  * with an actor, whether that actor may disable/enable each.
  */
 export async function listUsers(secret: string, actor?: Actor): Promise<UserView[]> {
-  const rows = await UserModel.find({}).sort({ username: 1 }).lean();
+  const rows = await allUsersByName();
   const out: UserView[] = [];
   for (const u of rows) {
     out.push({
@@ -114,7 +110,7 @@ export async function listUsers(secret: string, actor?: Actor): Promise<UserView
 
 /** An admin lifts the log-in waits of a user, from every place. */
 export async function unlockUser(actor: string, username: string, secret: string): Promise<{ ok: true } | { ok: false; code: UserError }> {
-  if (!(await UserModel.exists({ username }))) return { ok: false, code: 'not_found' };
+  if (!(await userExists(username))) return { ok: false, code: 'not_found' };
   await clearUser(throttleKeys(secret, username, '').userKey);
   await audit(actor, 'user_unlock', username);
   return { ok: true };
@@ -138,13 +134,13 @@ export async function verifyLogin(username: string, password: string, place: { a
     await recordFailure(keys);
     return { ok: false, locked: true, retryAfterMs: await waitMs(keys.key) };
   }
-  const u = await UserModel.findOne({ username }).lean();
+  const u = await findUser(username);
   const good = await bcrypt.compare(password, u?.passwordHash ?? DUMMY_HASH);
   if (!u || !good || u.disabled) {
     await recordFailure(keys);
     return { ok: false, locked: false };
   }
   await clearPlace(keys.key);
-  await UserModel.updateOne({ username }, { $set: { lastSeenAt: new Date() } });
+  await setLastSeen(username, new Date());
   return { ok: true, role: u.role };
 }

@@ -13,8 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, Browser, Page } from 'playwright-core';
-import { AuditModel } from '../../src/console/store';
-import { HandoverNoteModel, QuickTextModel } from '../../src/console/shiftStore';
+import { AuditModel, HandoverNoteModel, QuickTextModel } from '../../src/console/store';
 import { ConversationModel } from '../../src/conversations/store';
 import { HandoffCaseModel } from '../../src/handoff/store';
 import { startFakeTelegram, FakeTelegram } from '../fakes/fakeTelegram';

@@ -11,8 +11,7 @@
  *   counsellors in the case's language.
  */
 import { runUserCommand } from '../../../src/cli/user';
-import { AuditModel } from '../../../src/console/store';
-import { HandoverNoteModel, QuickTextModel } from '../../../src/console/shiftStore';
+import { AuditModel, HandoverNoteModel, QuickTextModel } from '../../../src/console/store';
 import { ConversationModel } from '../../../src/conversations/store';
 import { HandoffCaseModel } from '../../../src/handoff/store';
 import { startFakeTelegram, FakeTelegram } from '../../fakes/fakeTelegram';

@@ -4,7 +4,7 @@
  * - console_quick_texts: quick-insert texts managed by managers (vi and en), retired rather
  *   than deleted so the audit log's ids keep meaning something.
  */
-import { defineModel, Schema } from '../db/model';
+import { defineModel, Schema } from '../../db/model';
 
 /** A shift handover note. */
 export interface HandoverNoteDoc { nid: string; author: string; text: string; createdAt: Date }
@@ -47,8 +47,8 @@ export async function recentNotes(since: Date): Promise<HandoverNoteDoc[]> {
   return HandoverNoteModel.find({ createdAt: { $gte: since } }).sort({ createdAt: -1 }).limit(100).lean();
 }
 
-/** Delete handover notes older than `before`; returns how many. */
-export async function purgeNotes(before: Date): Promise<number> {
+/** Retention: delete handover notes older than `before` (now − HANDOVER_NOTE_HOURS); returns how many. */
+export async function purgeExpiredHandoverNotes(before: Date): Promise<number> {
   return (await HandoverNoteModel.deleteMany({ createdAt: { $lt: before } })).deletedCount ?? 0;
 }
 
