@@ -9,7 +9,11 @@ import { BlockActions, createBlockActions } from './blocks';
 import type { Core } from './core';
 import { inSafeWindow, isOpen } from './officeHours';
 import type { LiveMessage } from './relay';
-import { CaseNoteModel, FollowUpModel, HandoffCaseDoc, HandoffCaseModel, PresenceModel, QueueAnswers, HandoffLockModel, takeOnce, updateHandoffCase } from './store';
+import {
+  activeCase, activeCasesByClaimTime, activeCasesOf, caseByHid, clearWrapUp, deleteCase, hasOpenCase, HandoffCaseDoc, HandoffLockModel, insertCase,
+  markFollowUpClaimed, openFollowUp, openFollowUps, QueueAnswers, reopenFollowUp, saveCaseNote, seenAfter, staffOfRoles, staffPresence, startWrapUp,
+  takeOnce, touchPresence, updateHandoffCase,
+} from './store';
 import type { Disposition, Result } from './types';
 
 /** A queue row as the console shows it (no text, no name, no phone). */
@@ -85,7 +89,7 @@ const dispositionCodes = (d: Disposition) => ({
 export function createActions(core: Core): HandoffActions {
   const { relay, feed } = core;
   const own = async (username: string, hid: string) => {
-    const c = await HandoffCaseModel.findOne({ hid }).lean<HandoffCaseDoc>();
+    const c = await caseByHid(hid);
     if (!c || c.status !== 'active') return { c: null, code: 'not_found' as const };
     if (c.counsellorId !== username) return { c: null, code: 'forbidden' as const };
     return { c, code: null };
@@ -104,10 +108,10 @@ export function createActions(core: Core): HandoffActions {
 
   async function claim(username: string, hid: string, joinedKey = 'live.joined'): Promise<Result<{ case: CaseView }>> {
     const st = await core.staffing();
-    const limit = st.limits[username] ?? (await PresenceModel.findOne({ username }).lean())?.caseloadLimit ?? core.cfg.caseloadLimit;
+    const limit = st.limits[username] ?? (await staffPresence(username))?.caseloadLimit ?? core.cfg.caseloadLimit;
     if ((st.load[username] ?? 0) >= limit) return { ok: false, code: 'caseload_full' };
     const now = new Date();
-    const q = await HandoffCaseModel.findOne({ hid }).lean<HandoffCaseDoc>();
+    const q = await caseByHid(hid);
     if (!q) return { ok: false, code: 'not_found' };
     if (q.status !== 'queued') return { ok: false, code: 'conflict' };
     // The atomic gate: of two counsellors clicking at once, exactly one inserts this key.
@@ -121,7 +125,7 @@ export function createActions(core: Core): HandoffActions {
       return { ok: false, code: 'conflict' };
     }
     // Claiming is the counsellor's own choice: it ends their wrap-up early.
-    if (st.wrapUp[username]) await PresenceModel.updateOne({ username }, { $set: { wrapUpUntil: null } });
+    if (st.wrapUp[username]) await clearWrapUp(username);
     await core.say(c.pid, [await core.text(c.pid, joinedKey)]);
     await relay.add(hid, c.pid, 'system', 'joined', username, now);
     await core.record(c.pid, { type: 'claimed', at: now, danger: c.danger });
@@ -142,7 +146,7 @@ export function createActions(core: Core): HandoffActions {
   }
 
   async function transfer(actor: string, hid: string, to: string, opts: { asManager?: boolean } = {}): Promise<Result<{ from: string }>> {
-    const c = await HandoffCaseModel.findOne({ hid, status: 'active' }).lean<HandoffCaseDoc>();
+    const c = await activeCase(hid);
     if (!c || !c.counsellorId) return { ok: false, code: 'not_found' };
     if (!opts.asManager && c.counsellorId !== actor) return { ok: false, code: 'forbidden' };
     if (to === c.counsellorId) return { ok: false, code: 'invalid' };
@@ -170,12 +174,12 @@ export function createActions(core: Core): HandoffActions {
     await updateHandoffCase(c.pid, { hid }, { $set: { status: 'ended', outcome: 'closed', endedAt: now, updatedAt: now, disposition: dispositionCodes(d) } });
     await core.record(c.pid, { type: 'closed', at: now, danger: c.danger, disposition: d });
     if (note && note.trim()) {
-      await CaseNoteModel.updateOne({ hid }, { $set: { hid, pid: c.pid, author: username, noteSealed: core.deps.cipher.seal(note.trim()), createdAt: now, deleteAfter: new Date(now.getTime() + core.cfg.caseNoteRetentionDays * 86_400_000) } }, { upsert: true });
+      await saveCaseNote({ hid, pid: c.pid, author: username, noteSealed: core.deps.cipher.seal(note.trim()), createdAt: now, deleteAfter: new Date(now.getTime() + core.cfg.caseNoteRetentionDays * 86_400_000) });
     }
     await relay.purge(hid);
     // Wrap-up: time to finish notes and breathe before a transfer reaches this counsellor.
     const wrapUpMs = core.cfg.wrapUpMs ?? 0;
-    if (wrapUpMs > 0) await PresenceModel.updateOne({ username }, { $set: { wrapUpUntil: new Date(now.getTime() + wrapUpMs) } });
+    if (wrapUpMs > 0) await startWrapUp(username, new Date(now.getTime() + wrapUpMs));
     if (!c.personLeft && (await core.move(c, 'with_counsellor', 'bot', 'close', null))) {
       await core.say(c.pid, [await core.text(c.pid, 'live.closed')]);
       try { await core.deps.conversations.enterNode(c.pid, core.nodes.feedback); } catch { /* the conversation may have expired */ }
@@ -185,7 +189,7 @@ export function createActions(core: Core): HandoffActions {
   }
 
   async function followUps(now = new Date()): Promise<FollowUpView[]> {
-    const rows = await FollowUpModel.find({ status: 'open' }).sort({ createdAt: 1 }).lean();
+    const rows = await openFollowUps();
     return rows.map((f) => ({
       fid: f.fid, channel: f.channel, lang: f.lang, window: f.window, createdAt: f.createdAt, danger: !!f.danger, claimable: inSafeWindow(core.hours, f.window, now),
       resumeUntil: f.resumeUntil ?? null, returnedAt: f.returnedAt ?? null,
@@ -193,22 +197,22 @@ export function createActions(core: Core): HandoffActions {
   }
 
   async function claimFollowUp(username: string, fid: string, now = new Date()): Promise<Result<{ case: CaseView }>> {
-    const f = await FollowUpModel.findOne({ fid, status: 'open' }).lean();
+    const f = await openFollowUp(fid);
     if (!f) return { ok: false, code: 'not_found' };
     if (!inSafeWindow(core.hours, f.window, now)) return { ok: false, code: 'outside_window' };
     if (!(await takeOnce(`followup:${fid}`))) return { ok: false, code: 'conflict' };
-    await FollowUpModel.updateOne({ fid }, { $set: { status: 'claimed', claimedBy: username, updatedAt: now } });
-    const reopen = async () => { await FollowUpModel.updateOne({ fid }, { $set: { status: 'open', claimedBy: null, updatedAt: new Date() } }); await HandoffLockModel.deleteOne({ key: `followup:${fid}` }); };
-    if (await HandoffCaseModel.exists({ pid: f.pid, status: { $in: ['queued', 'active'] } })) { await reopen(); return { ok: false, code: 'conflict' }; }
+    await markFollowUpClaimed(fid, username, now);
+    const reopen = async () => { await reopenFollowUp(fid); await HandoffLockModel.deleteOne({ key: `followup:${fid}` }); };
+    if (await hasOpenCase(f.pid)) { await reopen(); return { ok: false, code: 'conflict' }; }
     const hid = 'h' + createHash('sha256').update(`${f.pid}:${fid}`).digest('hex').slice(0, 23);
     const doc = {
       hid, pid: f.pid, channel: f.channel, lang: f.lang, status: 'queued' as const, outcome: null, danger: !!f.danger, waitingSince: f.createdAt,
       claimedAt: null, endedAt: null, counsellorId: null, answers: { role: null, ageGroup: null, province: null, topics: [] },
       lastPersonAt: now, lastCounsellorAt: null, waitNotifiedAt: null, personLeft: false, fromFollowUp: true, msgSeq: 0, gen: 0, xfers: 0, updatedAt: now,
     };
-    await HandoffCaseModel.create(doc);
+    await insertCase(doc);
     if (!(await core.move(doc, 'bot', 'queued', 'followup', null))) {
-      await HandoffCaseModel.deleteOne({ hid });
+      await deleteCase(hid);
       await reopen();
       return { ok: false, code: 'conflict' };
     }
@@ -218,14 +222,10 @@ export function createActions(core: Core): HandoffActions {
     return r;
   }
 
-  async function presence(username: string, role: string, set: Record<string, unknown>): Promise<void> {
-    await PresenceModel.updateOne({ username }, { $set: { role, lastSeenAt: new Date(), ...set } }, { upsert: true });
-  }
-
   return {
     queue,
     async myCases(username) {
-      const rows = await HandoffCaseModel.find({ status: 'active', counsellorId: username }).sort({ claimedAt: 1 }).lean<HandoffCaseDoc[]>();
+      const rows = await activeCasesOf(username);
       return rows.map((c) => ({ ...caseView(c), replyUntil: replyUntil(c) }));
     },
     claim: (u, h) => claim(u, h),
@@ -244,24 +244,24 @@ export function createActions(core: Core): HandoffActions {
       return { ok: true, seq: r.seq };
     },
     release, transfer, close, followUps, claimFollowUp, ...createBlockActions(core),
-    caseOf: (hid) => HandoffCaseModel.findOne({ hid }).lean<HandoffCaseDoc>(),
+    caseOf: caseByHid,
     async setOnline(username, role, online) {
-      await presence(username, role, { online });
+      await touchPresence(username, role, { online });
       await feed.publish({ kind: 'presence', hid: null, counsellors: [username] });
       await core.line.refresh();
     },
-    heartbeat: (username, role) => presence(username, role, {}),
+    heartbeat: (username, role) => touchPresence(username, role, {}),
     async presenceOf(username) {
-      return { online: !!(await PresenceModel.findOne({ username }).lean())?.online };
+      return { online: !!(await staffPresence(username))?.online };
     },
     async seenSince(username, since) {
-      return !!(await PresenceModel.exists({ username, lastSeenAt: { $gt: since } }));
+      return seenAfter(username, since);
     },
     async overview() {
       const now = new Date();
       const st = await core.staffing(now);
-      const people = await PresenceModel.find({ role: { $in: STAFF_ROLES } }).sort({ username: 1 }).lean();
-      const active = await HandoffCaseModel.find({ status: 'active' }).sort({ claimedAt: 1 }).lean<HandoffCaseDoc[]>();
+      const people = await staffOfRoles(STAFF_ROLES);
+      const active = await activeCasesByClaimTime();
       return {
         counsellors: people.map((p) => ({
           username: p.username, role: p.role, online: st.online.includes(p.username), load: st.load[p.username] ?? 0,

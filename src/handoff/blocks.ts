@@ -7,7 +7,7 @@
  * with the emergency numbers, at once. Audit rows are written by the console routes.
  */
 import type { Core } from './core';
-import { HandoffCaseDoc, HandoffCaseModel, updateHandoffCase } from './store';
+import { caseByHid, caseIdsToMarkBlocked, casesBlockedAfter, HandoffCaseDoc, updateHandoffCase } from './store';
 import { BLOCK_REASONS, BlockReason, MAX_BLOCK_HOURS, Result } from './types';
 
 /** A current block as the console lists it (codes and times only). */
@@ -26,13 +26,12 @@ const isReason = (r: string): r is BlockReason => (BLOCK_REASONS as readonly str
 export function createBlockActions(core: Core): BlockActions {
   /** Mark (or clear) the block on every case of the person that is still open, and on this one. */
   async function mark(c: HandoffCaseDoc, set: Pick<HandoffCaseDoc, 'blockedUntil' | 'blockReason' | 'blockedBy'>): Promise<void> {
-    const rows = await HandoffCaseModel.find({ pid: c.pid, $or: [{ status: { $in: ['queued', 'active'] } }, { hid: c.hid }, { blockedUntil: { $ne: null } }] }, { hid: 1 }).lean();
-    for (const r of rows) await updateHandoffCase(c.pid, { hid: r.hid }, { $set: { ...set, updatedAt: new Date() } });
+    for (const hid of await caseIdsToMarkBlocked(c.pid, c.hid)) await updateHandoffCase(c.pid, { hid }, { $set: { ...set, updatedAt: new Date() } });
   }
 
   async function block(actor: string, hid: string, hours: number, reason: BlockReason): Promise<Result<{ until: Date; pid: string }>> {
     if (!(Number.isFinite(hours) && hours > 0 && hours <= MAX_BLOCK_HOURS) || !isReason(reason)) return { ok: false, code: 'invalid' };
-    const c = await HandoffCaseModel.findOne({ hid }).lean<HandoffCaseDoc>();
+    const c = await caseByHid(hid);
     if (!c) return { ok: false, code: 'not_found' };
     const until = new Date(Date.now() + hours * 3_600_000);
     await core.deps.conversations.setBlockedUntil(c.pid, until);
@@ -45,7 +44,7 @@ export function createBlockActions(core: Core): BlockActions {
   }
 
   async function unblock(_actor: string, hid: string): Promise<Result<{ pid: string }>> {
-    const c = await HandoffCaseModel.findOne({ hid }).lean<HandoffCaseDoc>();
+    const c = await caseByHid(hid);
     if (!c) return { ok: false, code: 'not_found' };
     if (!c.blockedUntil) return { ok: false, code: 'conflict' };
     await core.deps.conversations.setBlockedUntil(c.pid, null);
@@ -57,7 +56,7 @@ export function createBlockActions(core: Core): BlockActions {
   }
 
   async function blocks(now = new Date()): Promise<BlockView[]> {
-    const rows = await HandoffCaseModel.find({ blockedUntil: { $gt: now } }).sort({ blockedUntil: 1 }).lean<HandoffCaseDoc[]>();
+    const rows = await casesBlockedAfter(now);
     // One row per person: the case the block was set from (or the latest marked one).
     const byPid = new Map<string, HandoffCaseDoc>();
     for (const r of rows) {

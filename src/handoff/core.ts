@@ -12,7 +12,7 @@ import { LineWatch, opensAfter } from './line';
 import { loadHolidays, localParts, OfficeHours, parseOfficeHours } from './officeHours';
 import { expectedWaitMinutes, orderQueue, positionOf } from './queue';
 import { Relay } from './relay';
-import { HandoffCaseDoc, HandoffCaseModel, PresenceModel } from './store';
+import { activeCases, countOnlineStaff, countQueuedCases, HandoffCaseDoc, lastClosedCases, onlineStaff, queuedCases } from './store';
 import { move, MoveReason, StatusChange } from './transitions';
 import type { HandoffConfig, HandoffDeps, HandoffRecord } from './types';
 
@@ -47,8 +47,8 @@ export class Core {
     this.nodes = { safeTime: deps.nodes?.safeTime ?? 'counsellor.safe_time', feedback: deps.nodes?.feedback ?? 'feedback.start', unavailable: deps.nodes?.unavailable ?? 'counsellor.unavailable' };
     this.line = new LineWatch(this.hours, async () => {
       const fresh = new Date(Date.now() - PRESENCE_FRESH_MS);
-      const online = await PresenceModel.countDocuments({ online: true, role: { $in: STAFF_ROLES }, lastSeenAt: { $gt: fresh } });
-      return { online, waiting: await HandoffCaseModel.countDocuments({ status: 'queued' }) };
+      const online = await countOnlineStaff(STAFF_ROLES, fresh);
+      return { online, waiting: await countQueuedCases() };
     });
   }
 
@@ -89,8 +89,8 @@ export class Core {
 
   /** Who is online, their load and the free places. */
   async staffing(now = new Date()): Promise<Staffing> {
-    const online = await PresenceModel.find({ online: true, role: { $in: STAFF_ROLES }, lastSeenAt: { $gt: new Date(now.getTime() - PRESENCE_FRESH_MS) } }).lean();
-    const active = await HandoffCaseModel.find({ status: 'active' }).lean();
+    const online = await onlineStaff(STAFF_ROLES, new Date(now.getTime() - PRESENCE_FRESH_MS));
+    const active = await activeCases();
     const load: Record<string, number> = {};
     for (const c of active) if (c.counsellorId) load[c.counsellorId] = (load[c.counsellorId] ?? 0) + 1;
     const limits: Record<string, number> = {};
@@ -106,7 +106,7 @@ export class Core {
 
   /** Queued cases in queue order. */
   async queued(): Promise<HandoffCaseDoc[]> {
-    return orderQueue(await HandoffCaseModel.find({ status: 'queued' }).lean());
+    return orderQueue(await queuedCases());
   }
 
   /** The "you are number N, about M minutes" text for a queued case. */
@@ -123,7 +123,7 @@ export class Core {
 
   /** Average handling time of the last 20 closed cases (a default without history). */
   async typicalHandleMs(): Promise<number> {
-    const rows = await HandoffCaseModel.find({ status: 'ended', outcome: 'closed' }).sort({ endedAt: -1 }).limit(20).lean();
+    const rows = await lastClosedCases(20);
     const ds = rows.filter((r) => r.claimedAt && r.endedAt).map((r) => r.endedAt!.getTime() - r.claimedAt!.getTime());
     return ds.length ? Math.max(60_000, ds.reduce((a, b) => a + b, 0) / ds.length) : DEFAULT_HANDLE_MS;
   }

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { log } from '../observability/log';
-import { FeedModel } from './store';
+import { feedRowsFrom, insertFeedRow } from './store';
 
 /** A change notice. `counsellors`: whose case it concerns (empty = queue-wide). */
 export interface Change {
@@ -43,8 +43,7 @@ export class ChangeFeed {
   async publish(c: Omit<Change, 'id'>): Promise<void> {
     let id: string = randomUUID();
     try {
-      const row = await FeedModel.create({ at: new Date(), kind: c.kind, hid: c.hid, counsellors: c.counsellors, danger: !!c.danger, origin: this.origin });
-      id = String(row._id);
+      id = await insertFeedRow({ at: new Date(), kind: c.kind, hid: c.hid, counsellors: c.counsellors, danger: !!c.danger, origin: this.origin });
     } catch (err) {
       log.warn('feed write failed; other instances will miss one live update', { err });
     }
@@ -64,7 +63,7 @@ export class ChangeFeed {
 
   /** Read other instances' rows once (also used by tests). */
   async pollOnce(): Promise<void> {
-    const rows = await FeedModel.find({ at: { $gte: new Date(this.since.getTime() - OVERLAP_MS) } }).sort({ at: 1 }).limit(1000).lean();
+    const rows = await feedRowsFrom(new Date(this.since.getTime() - OVERLAP_MS), 1000);
     const now = Date.now();
     for (const r of rows) {
       const id = String(r._id);
@@ -94,9 +93,4 @@ export class ChangeFeed {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
-}
-
-/** Delete feed rows older than an hour. */
-export async function purgeFeed(now: Date): Promise<void> {
-  await FeedModel.deleteMany({ at: { $lt: new Date(now.getTime() - 3_600_000) } });
 }

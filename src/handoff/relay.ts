@@ -11,7 +11,7 @@ import type { DeliveryEvent } from '../outbox';
 import { log } from '../observability/log';
 import type { FieldCipher } from '../shared/crypto';
 import type { ChangeFeed } from './feed';
-import { HandoffCaseModel, HandoffMessageDoc, HandoffMessageModel, updateHandoffCase } from './store';
+import { caseByHid, deleteMessagesOf, HandoffMessageDoc, insertMessage, markMessageFailed, messagesAfter, nextMessageSeq, setDeliveryByOutboxId, setMessageOutboxId, updateHandoffCase } from './store';
 
 /** A message as the console shows it. `text` of a system row is a code (e.g. 'person_left'). */
 export interface LiveMessage { seq: number; from: HandoffMessageDoc['from']; text: string; at: Date; delivery: HandoffMessageDoc['delivery']; counsellorId: string | null }
@@ -26,13 +26,13 @@ export class Relay {
     // messages): FerretDB applies $inc by read-then-rewrite, so a counsellor's message and the
     // person's arriving together could both get the same seq.
     return (await withPidLock(pid, async () => {
-      const c = await HandoffCaseModel.findOneAndUpdate({ hid }, { $inc: { msgSeq: 1 }, $set: { updatedAt: at } }, { new: true }).lean();
-      if (!c) throw new Error('relay: unknown case');
-      await HandoffMessageModel.create({
-        caseId: hid, pid, seq: c.msgSeq, from, counsellorId, textSealed: this.cipher.seal(text), at, updatedAt: at,
+      const seq = await nextMessageSeq(hid, at);
+      if (seq === null) throw new Error('relay: unknown case');
+      await insertMessage({
+        caseId: hid, pid, seq, from, counsellorId, textSealed: this.cipher.seal(text), at, updatedAt: at,
         delivery: from === 'counsellor' ? 'queued' : null, outboxId: null,
       });
-      return c.msgSeq;
+      return seq;
     }))!;
   }
 
@@ -49,10 +49,10 @@ export class Relay {
     const seq = await this.add(hid, pid, 'counsellor', text, counsellorId, at);
     try {
       const [outboxId] = await this.conversations.sendTexts(pid, [text], 'counsellor');
-      await HandoffMessageModel.updateOne({ caseId: hid, seq }, { $set: { outboxId: outboxId ?? null, updatedAt: new Date() } });
+      await setMessageOutboxId(hid, seq, outboxId ?? null);
     } catch (err) {
       log.error('counsellor message could not be queued', { pid, err });
-      await HandoffMessageModel.updateOne({ caseId: hid, seq }, { $set: { delivery: 'failed', updatedAt: new Date() } });
+      await markMessageFailed(hid, seq);
     }
     await updateHandoffCase(pid, { hid }, { $set: { lastCounsellorAt: at, updatedAt: new Date() } });
     await this.feed.publish({ kind: 'message', hid, counsellors: [counsellorId] });
@@ -61,7 +61,7 @@ export class Relay {
 
   /** Messages of a case in order, opened. */
   async list(hid: string, afterSeq = 0): Promise<LiveMessage[]> {
-    const rows = await HandoffMessageModel.find({ caseId: hid, seq: { $gt: afterSeq } }).sort({ seq: 1 }).lean();
+    const rows = await messagesAfter(hid, afterSeq);
     return rows.map((r) => ({ seq: r.seq, from: r.from, text: this.open(r.textSealed), at: r.at, delivery: r.delivery ?? null, counsellorId: r.counsellorId ?? null }));
   }
 
@@ -69,18 +69,18 @@ export class Relay {
   async onDelivery(e: DeliveryEvent, retry = true): Promise<void> {
     if (e.origin !== 'counsellor') return;
     const delivery = e.status === 'sent' ? 'sent' : e.status === 'window_expired' ? 'window_expired' : 'failed';
-    const msg = await HandoffMessageModel.findOneAndUpdate({ outboxId: e.outboxId }, { $set: { delivery, updatedAt: new Date() } }, { new: true }).lean();
+    const msg = await setDeliveryByOutboxId(e.outboxId, delivery);
     if (!msg) {
       if (retry) setTimeout(() => { void this.onDelivery(e, false).catch(() => undefined); }, 500).unref();
       return;
     }
-    const c = await HandoffCaseModel.findOne({ hid: msg.caseId }).lean();
+    const c = await caseByHid(msg.caseId);
     await this.feed.publish({ kind: 'delivery', hid: msg.caseId, counsellors: c?.counsellorId ? [c.counsellorId] : [] });
   }
 
   /** Delete every live message of a case (on close, exit, abandonment). */
   async purge(hid: string): Promise<void> {
-    await HandoffMessageModel.deleteMany({ caseId: hid });
+    await deleteMessagesOf(hid);
   }
 
   private open(sealed: string): string {

@@ -14,10 +14,13 @@ import { createActions, HandoffActions } from './actions';
 import { Core } from './core';
 import { createSupervision, Supervision } from './supervision';
 import type { ChangeFeed } from './feed';
-import { purgeFeed } from './feed';
 import { isOpen } from './officeHours';
 import { oneTimeCode } from '../shared/crypto';
-import { CaseNoteModel, FlagModel, FollowUpModel, HandoffCaseDoc, HandoffCaseModel, HandoffLockModel, PresenceModel, takeOnce, updateHandoffCase, WatchModel } from './store';
+import {
+  activeCases, deleteCase, deleteExpiredNotes, deleteFlag, deleteStaleWatches, expireFollowUpsCreatedBefore, expireOtherFollowUps, flagOf, HandoffCaseDoc,
+  HandoffLockModel, insertCaseOnce, insertFollowUpOnce, latestLiveFollowUpOf, markFollowUpReturned, markSilentStaffOffline, openCaseOf, purgeFeed, queuedCases,
+  saveFlag, takeOnce, updateHandoffCase,
+} from './store';
 import type { HandoffConfig, HandoffDeps } from './types';
 
 const DANGER_MEMORY_MS = 24 * 3_600_000;
@@ -56,8 +59,6 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
   const actions = createActions(core);
   core.line.start();
 
-  const openCase = (pid: string) => HandoffCaseModel.findOne({ pid, status: { $in: ['queued', 'active'] } }).lean<HandoffCaseDoc>();
-
   /**
    * Out of hours, or nobody online after all (the bot's snapshot was a few seconds old, or the
    * shift ended while the person waited): the truth (with the emergency numbers in it), then
@@ -79,7 +80,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
     const now = new Date();
     if (!isOpen(core.hours, now)) return unavailable(ec.pid, now, 'closed');
     if ((await core.staffing(now)).online.length === 0) return unavailable(ec.pid, now, 'nobody');
-    const flag = await FlagModel.findOne({ _id: ec.pid }).lean();
+    const flag = await flagOf(ec.pid);
     const hid = 'h' + createHash('sha256').update(`${ec.pid}:${ec.updateId}`).digest('hex').slice(0, 23);
     const doc = {
       hid, pid: ec.pid, channel: ec.channel, lang: ec.lang, status: 'queued' as const, outcome: null,
@@ -91,14 +92,9 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
       },
       lastPersonAt: now, lastCounsellorAt: null, waitNotifiedAt: null, personLeft: false, fromFollowUp: false, msgSeq: 0, gen: 0, xfers: 0, updatedAt: now,
     };
-    try {
-      await HandoffCaseModel.create(doc);
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return; // this update was handled before a crash
-      throw err;
-    }
+    if (!(await insertCaseOnce(doc))) return; // this update was handled before a crash
     if (!(await core.move(doc, ec.status, 'queued', 'request', null))) {
-      await HandoffCaseModel.deleteOne({ hid });
+      await deleteCase(hid);
       return;
     }
     await core.record(ec.pid, { type: 'queued', at: now, danger: doc.danger });
@@ -137,18 +133,12 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
     const topics = events.flatMap((e) => (e.type === 'topic' ? [e.topic] : []));
     const exit = events.some((e) => e.type === 'exit' || e.type === 'erase');
     if (!danger && topics.length === 0 && !exit) return;
-    if (exit) { await FlagModel.deleteOne({ _id: ec.pid }); return; }
-    const prev = await FlagModel.findOne({ _id: ec.pid }).lean();
+    if (exit) { await deleteFlag(ec.pid); return; }
+    const prev = await flagOf(ec.pid);
     // Nothing new (a topic seen before, no danger): no write; an update is the dearest
     // operation on the embedded database.
     if (prev && !danger && topics.every((t) => prev.topics.includes(t))) return;
-    await FlagModel.updateOne({ _id: ec.pid }, {
-      $setOnInsert: { pid: ec.pid },
-      $set: {
-        dangerAt: danger ? ec.at : prev?.dangerAt ?? new Date(0),
-        topics: [...new Set([...(prev?.topics ?? []), ...topics])].slice(-12),
-      },
-    }, { upsert: true });
+    await saveFlag(ec.pid, danger ? ec.at : prev?.dangerAt ?? new Date(0), [...new Set([...(prev?.topics ?? []), ...topics])].slice(-12));
   }
 
   const sink: EventSink = {
@@ -161,7 +151,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
         for (const e of events) if (e.type === 'safe_time') await followUp(ec, e.value);
         return;
       }
-      let open = await openCase(ec.pid);
+      let open = await openCaseOf(ec.pid);
       if (open && events.some((e) => e.type === 'danger') && !open.danger) {
         await updateHandoffCase(open.pid, { hid: open.hid }, { $set: { danger: true, updatedAt: new Date() } });
         open = { ...open, danger: true };
@@ -192,15 +182,15 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
   async function followUp(ec: EventContext, window: string): Promise<void> {
     if (!window || window === 'skipped') return;
     const fid = 'f' + createHash('sha256').update(`${ec.pid}:${ec.updateId}`).digest('hex').slice(0, 23);
-    const flag = await FlagModel.findOne({ _id: ec.pid }).lean();
+    const flag = await flagOf(ec.pid);
     const resumeUntil = ec.channel === 'webchat' ? new Date(ec.at.getTime() + FOLLOWUP_DAYS * 86_400_000) : null;
-    await FollowUpModel.updateMany({ pid: ec.pid, status: 'open', fid: { $ne: fid } }, { $set: { status: 'expired', updatedAt: new Date() } });
-    const r = await FollowUpModel.updateOne({ fid }, {
-      $setOnInsert: { fid, pid: ec.pid, channel: ec.channel, lang: ec.lang, window, status: 'open', createdAt: ec.at, claimedBy: null, danger: !!flag && ec.at.getTime() - flag.dangerAt.getTime() < DANGER_MEMORY_MS, resumeUntil, returnedAt: null, updatedAt: new Date() },
-    }, { upsert: true });
+    await expireOtherFollowUps(ec.pid, fid);
+    const created = await insertFollowUpOnce({
+      fid, pid: ec.pid, channel: ec.channel, lang: ec.lang, window, status: 'open', createdAt: ec.at, claimedBy: null, danger: !!flag && ec.at.getTime() - flag.dangerAt.getTime() < DANGER_MEMORY_MS, resumeUntil, returnedAt: null, updatedAt: new Date(),
+    });
     // The web chat forgets the person when the page closes: a one-time code is the way back
     // to what the counsellor writes (issued once per follow-up; a repeat after a crash is skipped).
-    if (resumeUntil && r.upsertedCount > 0) await offerResumeCode(ec.pid, resumeUntil);
+    if (resumeUntil && created) await offerResumeCode(ec.pid, resumeUntil);
     await core.feed.publish({ kind: 'followup', hid: null, counsellors: [] });
   }
 
@@ -217,10 +207,10 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
 
   /** The person reopened the web chat with their code: the console shows the follow-up was read. */
   async function personReturned(pid: string, at = new Date()): Promise<void> {
-    const f = await FollowUpModel.findOne({ pid, status: { $in: ['open', 'claimed'] } }).sort({ createdAt: -1 }).lean();
+    const f = await latestLiveFollowUpOf(pid);
     if (!f) return;
-    await FollowUpModel.updateOne({ fid: f.fid }, { $set: { returnedAt: at, updatedAt: at } });
-    const open = await openCase(pid);
+    await markFollowUpReturned(f.fid, at);
+    const open = await openCaseOf(pid);
     if (open?.fromFollowUp) {
       await updateHandoffCase(pid, { hid: open.hid }, { $set: { returnedAt: at, updatedAt: at } });
       await core.relay.add(open.hid, pid, 'system', 'person_returned', null, at);
@@ -231,7 +221,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
 
   async function sweep(now: Date): Promise<void> {
     const open = isOpen(core.hours, now);
-    for (const c of await HandoffCaseModel.find({ status: 'queued' }).lean()) {
+    for (const c of await queuedCases()) {
       if (!open) {
         if (!(await takeOnce(`end:${c.hid}`))) continue;
         await updateHandoffCase(c.pid, { hid: c.hid }, { $set: { status: 'ended', outcome: 'out_of_hours', endedAt: now, updatedAt: now } });
@@ -245,7 +235,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
         await core.say(c.pid, [await core.positionText(c, 'live.waiting_long')]);
       }
     }
-    for (const c of await HandoffCaseModel.find({ status: 'active' }).lean()) {
+    for (const c of await activeCases()) {
       const lastC = (c.lastCounsellorAt ?? c.claimedAt ?? c.updatedAt).getTime();
       const idle = c.personLeft ? now.getTime() - c.updatedAt.getTime() > cfg.handoffIdleMs
         : now.getTime() - c.lastPersonAt.getTime() > cfg.handoffIdleMs || now.getTime() - lastC > cfg.handoffIdleMs;
@@ -260,13 +250,13 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
       }
       await core.feed.publish({ kind: 'case', hid: c.hid, counsellors: c.counsellorId ? [c.counsellorId] : [] });
     }
-    await FollowUpModel.updateMany({ status: 'open', createdAt: { $lt: new Date(now.getTime() - FOLLOWUP_DAYS * 86_400_000) } }, { $set: { status: 'expired', updatedAt: now } });
-    await CaseNoteModel.deleteMany({ deleteAfter: { $lt: now } });
+    await expireFollowUpsCreatedBefore(new Date(now.getTime() - FOLLOWUP_DAYS * 86_400_000), now);
+    await deleteExpiredNotes(now);
     await HandoffLockModel.deleteMany({ at: { $lt: new Date(now.getTime() - 7 * 86_400_000) } });
-    await PresenceModel.updateMany({ online: true, lastSeenAt: { $lt: new Date(now.getTime() - 10 * 60_000) } }, { $set: { online: false } });
+    await markSilentStaffOffline(new Date(now.getTime() - 10 * 60_000));
     await purgeFeed(now);
     // A supervisor's view whose panel was closed without "stop": gone an hour after its last read.
-    await WatchModel.deleteMany({ lastSeenAt: { $lt: new Date(now.getTime() - 3_600_000) } });
+    await deleteStaleWatches(new Date(now.getTime() - 3_600_000));
   }
 
   return {

@@ -8,7 +8,7 @@
  */
 import type { Core } from './core';
 import type { LiveMessage } from './relay';
-import { HandoffCaseDoc, HandoffCaseModel, PresenceModel, WatchModel } from './store';
+import { activeCase, clearWrapUp, deleteStaleWatches, endWatch, freshWatchesOf, HandoffCaseDoc, renewWatch, staffPresence, startOrRenewWatch } from './store';
 import type { Result } from './types';
 
 /** A viewer counts as present while their panel read the case this recently. */
@@ -33,7 +33,6 @@ export interface Supervision {
 /** Build the supervision part over the shared core. */
 export function createSupervision(core: Core): Supervision {
   const { relay, feed } = core;
-  const live = (hid: string) => HandoffCaseModel.findOne({ hid, status: 'active' }).lean<HandoffCaseDoc>();
   const tellCounsellor = async (c: HandoffCaseDoc, supervisor: string) => {
     const to = [...(c.counsellorId ? [c.counsellorId] : []), supervisor];
     await feed.publish({ kind: 'message', hid: c.hid, counsellors: to });
@@ -42,28 +41,20 @@ export function createSupervision(core: Core): Supervision {
 
   return {
     async watch(supervisor, hid) {
-      const c = await live(hid);
+      const c = await activeCase(hid);
       if (!c || !c.counsellorId) return { ok: false, code: 'not_found' };
       if (c.counsellorId === supervisor) return { ok: false, code: 'invalid' };
       const now = new Date();
-      await WatchModel.deleteMany({ lastSeenAt: { $lt: new Date(now.getTime() - 3_600_000) } });
-      let started = false;
-      try {
-        const r = await WatchModel.updateOne({ hid, supervisor }, { $set: { lastSeenAt: now, counsellorId: c.counsellorId }, $setOnInsert: { hid, pid: c.pid, supervisor, since: now } }, { upsert: true });
-        started = r.upsertedCount > 0;
-      } catch (err) {
-        // A double click: the other request's insert won the unique (hid, supervisor) key.
-        if ((err as { code?: number }).code !== 11000) throw err;
-      }
+      await deleteStaleWatches(new Date(now.getTime() - 3_600_000));
+      const started = await startOrRenewWatch(hid, c.pid, supervisor, c.counsellorId, now);
       // One row in the chat per view, not per reload of the panel.
       if (started) await relay.add(hid, c.pid, 'system', 'supervisor_viewing', supervisor, now);
       await tellCounsellor(c, supervisor);
       return { ok: true, counsellorId: c.counsellorId };
     },
     async unwatch(supervisor, hid) {
-      const w = await WatchModel.findOneAndDelete({ hid, supervisor }).lean();
-      if (!w) return { ok: false, code: 'not_found' };
-      const c = await live(hid);
+      if (!(await endWatch(hid, supervisor))) return { ok: false, code: 'not_found' };
+      const c = await activeCase(hid);
       if (c) {
         await relay.add(hid, c.pid, 'system', 'supervisor_left', supervisor);
         await tellCounsellor(c, supervisor);
@@ -71,28 +62,27 @@ export function createSupervision(core: Core): Supervision {
       return { ok: true, counsellorId: c?.counsellorId ?? null };
     },
     async messages(supervisor, hid, afterSeq = 0) {
-      const c = await live(hid);
+      const c = await activeCase(hid);
       if (!c) return { ok: false, code: 'not_found' };
       // Reading needs a started (and audited) view: no silent reading.
-      const r = await WatchModel.updateOne({ hid, supervisor }, { $set: { lastSeenAt: new Date() } });
-      if (r.matchedCount !== 1) return { ok: false, code: 'forbidden' };
+      if (!(await renewWatch(hid, supervisor))) return { ok: false, code: 'forbidden' };
       return { ok: true, messages: await relay.list(hid, afterSeq), counsellorId: c.counsellorId };
     },
     async watchersOf(hids, now = new Date()) {
       const out: Record<string, string[]> = {};
       if (hids.length === 0) return out;
-      const rows = await WatchModel.find({ hid: { $in: hids }, lastSeenAt: { $gt: new Date(now.getTime() - WATCH_FRESH_MS) } }).sort({ since: 1 }).lean();
+      const rows = await freshWatchesOf(hids, new Date(now.getTime() - WATCH_FRESH_MS));
       for (const w of rows) (out[w.hid] ??= []).push(w.supervisor);
       return out;
     },
     async wrapUpOf(username, now = new Date()) {
-      const p = await PresenceModel.findOne({ username }).lean();
+      const p = await staffPresence(username);
       return p?.wrapUpUntil && p.wrapUpUntil > now ? p.wrapUpUntil : null;
     },
     async endWrapUp(username, now = new Date()) {
-      const p = await PresenceModel.findOne({ username }).lean();
+      const p = await staffPresence(username);
       if (!p?.wrapUpUntil || p.wrapUpUntil <= now) return false;
-      await PresenceModel.updateOne({ username }, { $set: { wrapUpUntil: null } });
+      await clearWrapUp(username);
       await feed.publish({ kind: 'presence', hid: null, counsellors: [username] });
       await core.line.refresh();
       return true;
