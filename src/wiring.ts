@@ -11,6 +11,7 @@ import { Config } from './config';
 import { createConsole, forgetPidInAudit, purgeExpiredSessions, purgeHandoverNotes, purgeLoginFailures } from './console';
 import { ConversationPipeline, createConversationControl, createEraseSink, EmergencyMemory, Ingest, receiveOrFallback } from './conversations';
 import type { ConversationControl, EventSink } from './conversations';
+import { conversationAddress, keepSentMessageIds, lastInboundAt } from './conversations/store';
 import { REPO_ROOT } from './db/devdb';
 import type { EngineConfig, FlowSet } from './engine';
 import { loadFlowSet } from './flowset';
@@ -44,7 +45,8 @@ export async function wireAreas(config: Config): Promise<Wired> {
   const flows = loadFlowSet(REPO_ROOT);
   const engineConfig: EngineConfig = { hotlineNumber: config.hotlineNumber, caseNoteDays: config.caseNoteRetentionDays, retentionDays: config.retentionDays, inactivityMs: config.inactivityMs, defaultLang: config.defaultLanguage };
   const cipher = new FieldCipher(config.dataKeys);
-  const outbox = new Outbox(cipher);
+  // The outbox reads and writes conversation rows through these (it does not import conversations).
+  const outbox = new Outbox(cipher, { addressOf: conversationAddress, lastInboundAt, keepMessageIds: keepSentMessageIds });
   const control = createConversationControl({ flows, engineConfig, outbox });
   const cases = createCases(config);
   // The adapters are built below (they need the ingest); the console asks for reply windows later.

@@ -279,3 +279,58 @@ export async function eraseByPid(pid: string): Promise<number> {
   const [conv, ids] = await Promise.all([ConversationModel.deleteOne({ _id: pid }), ChatMessageModel.deleteMany({ pid })]);
   return (conv.deletedCount ?? 0) + (ids.deletedCount ?? 0);
 }
+
+// --- for the outbox (injected in wiring.ts) ---
+
+/**
+ * The channel and sealed reply address of a pid's conversation (outbox ConversationRows.addressOf).
+ * Read only: FerretDB rewrites a document whole on update, so a write here would race with
+ * the pipeline's saves of the same conversation. One read by _id.
+ */
+export async function conversationAddress(pid: string): Promise<{ channel: string; addressSealed: string | null } | null> {
+  return ConversationModel.findOne({ _id: pid }, { channel: 1, addressSealed: 1 }).lean<{ channel: string; addressSealed: string | null }>();
+}
+
+/**
+ * When the person last wrote: the conversation's lastActivityAt is the time of their last
+ * processed message (outbox ConversationRows.lastInboundAt). One read by _id.
+ */
+export async function lastInboundAt(pid: string): Promise<Date | null> {
+  const conv = await ConversationModel.findOne({ _id: pid }, { lastActivityAt: 1 }).lean<{ lastActivityAt?: Date }>();
+  return conv?.lastActivityAt ?? null;
+}
+
+/** Keep the Telegram message ids of replies sent to a pid, for leave-no-trace deletion (outbox ConversationRows.keepMessageIds). */
+export async function keepSentMessageIds(pid: string, ids: string[], at: Date): Promise<void> {
+  await ChatMessageModel.insertMany(ids.map((id) => ({ pid, id, at })));
+}
+
+// --- for the retention purge (jobs/retention.ts) ---
+
+/**
+ * Conversations inactive since before `before` (the sealed channel address goes with them),
+ * except those waiting for or talking with a counsellor. Returns how many were deleted.
+ */
+export async function purgeInactiveConversations(before: Date): Promise<number> {
+  return (await ConversationModel.deleteMany({ lastActivityAt: { $lt: before }, status: { $nin: ['queued', 'with_counsellor'] } })).deletedCount;
+}
+
+/** The pids of the conversations waiting for or talking with a counsellor. */
+export async function pidsWithCounsellorOrQueued(): Promise<string[]> {
+  return (await ConversationModel.find({ status: { $in: ['queued', 'with_counsellor'] } }, { pid: 1, _id: 0 }).lean<{ pid: string }[]>()).map((c) => c.pid);
+}
+
+/** Inbox rows done or failed, received before `before` (processed updates leave the inbox at once; what stays failed for good). */
+export async function purgeFinishedInboxRows(before: Date): Promise<number> {
+  return (await InboxModel.deleteMany({ status: { $in: ['done', 'failed'] }, receivedAt: { $lt: before } })).deletedCount;
+}
+
+/** Entries of the seen-updates log older than `before`. */
+export async function purgeSeenUpdates(before: Date): Promise<number> {
+  return (await InboxSeenModel.deleteMany({ at: { $lt: before } })).deletedCount;
+}
+
+/** Telegram message ids kept since before `before` (Telegram lets a bot delete messages for 48 hours only). */
+export async function purgeChatMessageIds(before: Date): Promise<number> {
+  return (await ChatMessageModel.deleteMany({ at: { $lt: before } })).deletedCount;
+}

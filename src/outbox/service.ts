@@ -1,17 +1,16 @@
 /**
  * Enqueueing replies. Every reply to a person goes through here: bot replies after a
- * step, counsellor messages, system notices. Rows carry a per-conversation seq allocated
- * from the conversation's counter, so the worker can keep each person's order.
+ * step, counsellor messages, system notices. Rows carry a per-conversation seq (nextSeqs()),
+ * so the worker can keep each person's order.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Outbound } from '../channels/types';
-import { ChatMessageModel, ConversationModel } from '../conversations/store';
 import { log } from '../observability/log';
 import type { PriorityLane } from './priorityLane';
 import { FieldCipher } from '../shared/crypto';
-import { DeliveredModel, OutboxModel } from './store';
-import type { DeliveryEvent, DeliveryListener } from './types';
+import { insertNewRows, NewOutboxRow, wasDelivered } from './store';
+import type { ConversationRows, DeliveryEvent, DeliveryListener } from './types';
 
 /** One reply to enqueue. `dedupeKey` makes a repeated enqueue (after a crash) harmless. */
 export interface OutboxItem {
@@ -35,7 +34,8 @@ export class Outbox {
   private readonly emitter = new EventEmitter();
   private readonly lanes = new Map<string, PriorityLane>();
 
-  constructor(private readonly cipher: FieldCipher) {
+  /** `conversations`: the conversation reads and writes the outbox needs (also used by the worker). */
+  constructor(private readonly cipher: FieldCipher, readonly conversations: ConversationRows) {
     this.emitter.setMaxListeners(50);
   }
 
@@ -48,11 +48,11 @@ export class Outbox {
     if (items.length === 0) return [];
     // Read only: FerretDB rewrites a document whole on update, so a counter $inc here would
     // race with the pipeline's saves of the same conversation. Seqs come from nextSeqs().
-    const conv = opts.to ?? await ConversationModel.findOne({ _id: pid }, { channel: 1, addressSealed: 1 }).lean();
+    const conv = opts.to ?? await this.conversations.addressOf(pid);
     if (!conv || !conv.addressSealed) throw new Error('enqueue: conversation not found or expired');
     const seqs = nextSeqs(items.length);
     const now = new Date();
-    const docs = items.map((it, i) => {
+    const docs = items.map((it, i): NewOutboxRow => {
       const dedupeKey = it.dedupeKey ?? randomUUID();
       return {
         // The row's _id is its dedupe key: a repeated enqueue meets the unique _id, and the
@@ -64,11 +64,7 @@ export class Outbox {
         receivedAt: opts.receivedAt ?? null,
       };
     });
-    try {
-      await OutboxModel.insertMany(docs, { ordered: false });
-    } catch (err) {
-      if (!isOnlyDuplicates(err)) throw err;
-    }
+    await insertNewRows(docs);
     this.emitter.emit('wake', conv.channel);
     return docs.map((d) => d._id);
   }
@@ -85,7 +81,7 @@ export class Outbox {
     if (channel === 'telegram' && ids.length) {
       // Leave-no-trace deletion covers this message too; the database may be down (an outage is when this lane matters most).
       const at = new Date();
-      await ChatMessageModel.insertMany(ids.map((id) => ({ pid, id, at }))).catch((err) => log.warn('urgent reply id not kept for deletion', { pid, err }));
+      await this.conversations.keepMessageIds(pid, ids, at).catch((err) => log.warn('urgent reply id not kept for deletion', { pid, err }));
     }
     return true;
   }
@@ -117,7 +113,7 @@ export class Outbox {
 async function withoutDelivered(items: OutboxItem[]): Promise<OutboxItem[]> {
   const out: OutboxItem[] = [];
   for (const it of items) {
-    if (!it.dedupeKey || !(await DeliveredModel.exists({ _id: it.dedupeKey }))) out.push(it);
+    if (!it.dedupeKey || !(await wasDelivered(it.dedupeKey))) out.push(it);
   }
   return out;
 }
@@ -135,11 +131,4 @@ export function nextSeqs(n: number): number[] {
     out.push(lastSeq);
   }
   return out;
-}
-
-/** True when a bulk insert failed only on duplicate keys (those rows exist already). */
-function isOnlyDuplicates(err: unknown): boolean {
-  const e = err as { code?: number; writeErrors?: { code?: number; err?: { code?: number } }[] };
-  if (e.code === 11000 && !e.writeErrors) return true;
-  return Array.isArray(e.writeErrors) && e.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
 }

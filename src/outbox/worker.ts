@@ -17,8 +17,9 @@ import { FieldCipher } from '../shared/crypto';
 import { PriorityLane } from './priorityLane';
 import { ChannelLimiter, ChannelLimits, LIMITS } from './rateLimit';
 import type { Outbox } from './service';
-import { deliveredInserts, OutboxDoc, OutboxModel } from './store';
-import { ChatMessageModel, ConversationModel } from '../conversations/store';
+import {
+  claimRow, deadLetterRow, deleteSentRow, dueRows, markDelivered, OutboxDoc, requeueInterruptedSends, retryRowAt, rowsBackingOff,
+} from './store';
 
 const LEASE_TTL_MS = 10_000;
 const POLL_MS = 200;
@@ -117,20 +118,19 @@ class ChannelLoop {
   /** On taking the lease, learn which pids have a row backing off, so their order is kept. */
   private async loadHeldBack(): Promise<void> {
     this.heldBack.clear();
-    const rows = await OutboxModel.find({ channel: this.adapter.name, status: 'pending', priority: 1, nextAttemptAt: { $gt: new Date() } }, { pid: 1, nextAttemptAt: 1 }).lean();
+    const rows = await rowsBackingOff(this.adapter.name, new Date());
     for (const r of rows) this.heldBack.set(r.pid, Math.min(this.heldBack.get(r.pid) ?? Infinity, r.nextAttemptAt.getTime()));
     // Rows left 'sending' by the previous lease holder (it died mid-send) go back to pending:
     // we cannot know whether the channel got them, and sending twice is better than never.
     // They are marked so the crash test (and an operator) can count such resends.
-    const orphaned = await OutboxModel.updateMany({ channel: this.adapter.name, status: 'sending' }, { $set: { status: 'pending', lockedUntil: null, lastError: 'resent_after_crash' } });
-    if (orphaned.modifiedCount > 0) log.warn('replies interrupted by a crash will be sent again', { channel: this.adapter.name, count: orphaned.modifiedCount });
+    const orphaned = await requeueInterruptedSends(this.adapter.name);
+    if (orphaned > 0) log.warn('replies interrupted by a crash will be sent again', { channel: this.adapter.name, count: orphaned });
   }
 
   private async tick(): Promise<void> {
     const now = Date.now();
     if (!(await this.ensureLease(now))) return;
-    const due = await OutboxModel.find({ channel: this.adapter.name, status: 'pending', nextAttemptAt: { $lte: new Date(now) } })
-      .sort({ priority: 1, seq: 1 }).limit(500).lean<Row[]>();
+    const due: Row[] = await dueRows(this.adapter.name, new Date(now), 500);
     if (due.length === 0) return;
 
     // Pick the head row of each pid: emergency rows first, then the lowest seq.
@@ -158,9 +158,7 @@ class ChannelLoop {
   private async sendRow(row: Row): Promise<void> {
     // Only the lease holder sends, so claiming by _id alone is safe (and is the one update
     // FerretDB does not turn into a collection scan); the status check is ours.
-    const claimed = await OutboxModel.findOneAndUpdate(
-      { _id: row._id }, { $set: { status: 'sending', lockedUntil: new Date(Date.now() + 60_000) }, $inc: { attempts: 1 } }, { new: true },
-    ).lean<Row>();
+    const claimed: Row | null = await claimRow(row._id, new Date(Date.now() + 60_000));
     if (!claimed || !claimed.outboundSealed || row.status !== 'pending') return;
     let result: SendResult;
     let forget = false;
@@ -168,7 +166,7 @@ class ChannelLoop {
       const outbound = JSON.parse(this.cipher.open(claimed.outboundSealed)) as Outbound;
       forget = outbound.forget === true;
       const address = this.cipher.open(claimed.addressSealed);
-      const ctx = this.adapter.needsSendContext ? await sendContext(claimed) : undefined;
+      const ctx = this.adapter.needsSendContext ? await this.sendContext(claimed) : undefined;
       result = await withTimeout(this.adapter.send(address, outbound, ctx), SEND_TIMEOUT_MS);
     } catch (err) {
       result = { ok: false, retryable: true, code: (err as Error).message === 'timeout' ? 'timeout' : 'exception' };
@@ -184,11 +182,11 @@ class ChannelLoop {
       // Delivered rows are deleted at once: the outbox holds only what is still to send. That
       // keeps the worker's scans small (the embedded FerretDB scans a collection on every
       // query and update) and keeps no reply text longer than needed.
-      if (!forget) await deliveredInserts.insert({ _id: row.dedupeKey, at: new Date() }).catch(() => undefined);
-      await OutboxModel.deleteOne({ _id: row._id });
+      if (!forget) await markDelivered(row.dedupeKey, new Date()).catch(() => undefined);
+      await deleteSentRow(row._id);
       if (result.messageIds.length && channel === 'telegram' && !forget) {
         const at = new Date();
-        await ChatMessageModel.insertMany(result.messageIds.map((id) => ({ pid: row.pid, id, at })));
+        await this.outbox.conversations.keepMessageIds(row.pid, result.messageIds, at);
       }
       if (row.receivedAt) metrics.replyLatency.observe({ channel }, (Date.now() - new Date(row.receivedAt).getTime()) / 1000);
       this.outbox.reportDelivery({ outboxId: String(row._id), pid: row.pid, channel, origin: row.origin, status: 'sent' });
@@ -198,7 +196,7 @@ class ChannelLoop {
     const giveUp = !result.retryable || row.attempts >= this.maxAttempts;
     if (giveUp) {
       this.heldBack.delete(row.pid); // later replies may go; this one is lost to this channel
-      await OutboxModel.updateOne({ _id: row._id }, { $set: { status: 'dead', lastError: result.code, lockedUntil: null, outboundSealed: null } });
+      await deadLetterRow(row._id, result.code);
       metrics.deadLetters.inc({ channel });
       log.warn('reply dead-lettered', { pid: row.pid, channel, code: result.code, attempts: row.attempts, origin: row.origin });
       this.outbox.reportDelivery({ outboxId: String(row._id), pid: row.pid, channel, origin: row.origin, status: result.windowExpired ? 'window_expired' : 'dead' });
@@ -207,18 +205,18 @@ class ChannelLoop {
     const delay = Math.max(result.retryAfterMs ?? 0, backoffMs(row.attempts));
     const next = Date.now() + delay;
     if (row.priority > 0) this.heldBack.set(row.pid, next);
-    await OutboxModel.updateOne({ _id: row._id }, { $set: { status: 'pending', nextAttemptAt: new Date(next), lastError: result.code, lockedUntil: null } });
+    await retryRowAt(row._id, new Date(next), result.code);
     log.info('reply will be retried', { pid: row.pid, channel, code: result.code, attempt: row.attempts, delayMs: delay });
   }
-}
 
-/**
- * For a channel with a reply window: who asked for the reply and when the person last wrote
- * (the conversation's lastActivityAt is the time of their last processed message). One read by _id.
- */
-async function sendContext(row: Row): Promise<SendContext> {
-  const conv = await ConversationModel.findOne({ _id: row.pid }, { lastActivityAt: 1 }).lean<{ lastActivityAt?: Date }>();
-  return { origin: row.origin, ...(conv?.lastActivityAt ? { lastInboundAt: new Date(conv.lastActivityAt) } : {}) };
+  /**
+   * For a channel with a reply window: who asked for the reply and when the person last wrote
+   * (the conversation's lastActivityAt is the time of their last processed message). One read by _id.
+   */
+  private async sendContext(row: Row): Promise<SendContext> {
+    const lastInboundAt = await this.outbox.conversations.lastInboundAt(row.pid);
+    return { origin: row.origin, ...(lastInboundAt ? { lastInboundAt: new Date(lastInboundAt) } : {}) };
+  }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -23,7 +23,6 @@ export { ZaloTokenError, ZaloTokenManager } from './tokens';
 export type { ZaloTokenSettings } from './tokens';
 export { verifyZalo, zaloSignature, ZALO_SIGNATURE_HEADER } from './verify';
 export type { ZaloSignatureVariant } from './verify';
-export { ZaloTokenModel } from './store';
 export { zaloRoutes, ZALO_WEBHOOK_PATH } from './routes';
 
 const PROGRESS_LIMIT = 1000;

@@ -4,8 +4,9 @@
  * up a missed snapshot, and the retention purge deletes only what has expired.
  */
 import { createCases } from '../../../src/cases';
-import { ConversationModel, InboxModel, InboxSeenModel } from '../../../src/conversations/store';
-import { HandoffMessageModel } from '../../../src/handoff/store';
+import { ChatMessageModel, ConversationModel, InboxModel, InboxSeenModel } from '../../../src/conversations/store';
+import { HandoffCaseModel, HandoffMessageModel } from '../../../src/handoff/store';
+import { DeliveredModel, OutboxModel } from '../../../src/outbox/store';
 import { createJobs, lastDueMonth } from '../../../src/jobs';
 import { ReportModel } from '../../../src/reports/store';
 import { snapshotReport } from '../../../src/reports';
@@ -109,5 +110,32 @@ describe('jobs', () => {
     expect((await InboxModel.find({}).lean()).map((m) => m.updateId).sort()).toEqual(['2', '3']);
     expect((await InboxSeenModel.find({}).lean()).map((m) => m._id)).toEqual(['telegram:3']);
     expect(notesBefore).toEqual(new Date('2026-03-03T00:00:00Z'));
+  });
+
+  it('purges finished outbox rows, old delivery marks and message ids, and keeps the messages of a held case', async () => {
+    const now = new Date('2026-07-01T00:00:00Z');
+    const days = (n: number) => new Date(now.getTime() - n * 86_400_000);
+    // On a channel no sending loop serves, so only the purge touches them.
+    const row = (id: string, status: string, createdAt: Date) => ({
+      _id: id, dedupeKey: id, pid: 'p', channel: 'nowhere', addressSealed: 'sealed', seq: 1, priority: 1, outboundSealed: null,
+      status, attempts: 1, nextAttemptAt: createdAt, lockedUntil: null, lastError: null, createdAt, sentAt: null, origin: 'bot', receivedAt: null,
+    });
+    await OutboxModel.collection.insertMany([
+      row('sentOld', 'sent', days(4)), row('deadOld', 'dead', days(4)), row('pendingOld', 'pending', days(4)), row('deadRecent', 'dead', days(1)),
+    ] as never[]);
+    await DeliveredModel.collection.insertMany([{ _id: 'markOld' as never, at: days(4) }, { _id: 'markRecent' as never, at: days(1) }]);
+    await ChatMessageModel.collection.insertMany([{ pid: 'p', id: 'idOld', at: days(3) }, { pid: 'p', id: 'idRecent', at: days(1) }]);
+    // A person who left while a counsellor still holds the case: no conversation, the case is active.
+    await HandoffCaseModel.collection.insertOne({ pid: 'held', status: 'active' });
+    await HandoffMessageModel.collection.insertMany([
+      { caseId: 'h1', pid: 'held', seq: 1, from: 'person', textSealed: 's', at: days(10) },
+      { caseId: 'h2', pid: 'gone', seq: 1, from: 'person', textSealed: 's', at: days(10) },
+    ]);
+    const jobs = createJobs(cfg, { sweeps: [], holder: 'r2', now: () => now });
+    expect(await jobs.runNow('retention')).toBe(true);
+    expect((await OutboxModel.find({}).lean()).map((r) => r._id).sort()).toEqual(['deadRecent', 'pendingOld']);
+    expect((await DeliveredModel.find({}).lean()).map((r) => r._id)).toEqual(['markRecent']);
+    expect((await ChatMessageModel.find({}).lean()).map((r) => r.id)).toEqual(['idRecent']);
+    expect((await HandoffMessageModel.find({ caseId: { $in: ['h1', 'h2'] } }).lean()).map((m) => m.caseId)).toEqual(['h1']);
   });
 });
