@@ -15,7 +15,16 @@ module.exports = {
     {
       files: ['src/**/*.ts'],
       excludedFiles: ['src/**/store.ts', 'src/db/**', 'src/**/store/*.ts'],
-      rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'mongoose', message: 'only store.ts files and src/db import mongoose' }] }] },
+      rules: {
+        'no-restricted-imports': ['error', { paths: [{ name: 'mongoose', message: 'only store.ts files and src/db import mongoose' }] }],
+        // Each area's queries live in its store (STYLE §3, issue 17): outside it, no model is
+        // imported or touched, and no group insert is made; call a store function named for
+        // what it does.
+        'no-restricted-syntax': ['error',
+          { selector: 'ImportDeclaration[source.value=/store/] ImportSpecifier[imported.name=/Model$/]', message: "database models stay in their area's store: call a store function" },
+          { selector: 'MemberExpression[object.name=/^[A-Z][A-Za-z]*Model$/]', message: "queries live in the area's store.ts (or store/)" },
+          { selector: "NewExpression[callee.name='GroupInsert']", message: "group inserts live in the area's store" }],
+      },
     },
     {
       files: ['src/engine/**/*.ts'],

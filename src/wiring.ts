@@ -8,7 +8,7 @@ import { buildChannels } from './channels';
 import type { ChannelAdapter, Receive } from './channels/types';
 import { CaseService, createCases, unlinkCasesByPid } from './cases';
 import { Config } from './config';
-import { createConsole, forgetPidInAudit, purgeExpiredSessions, purgeHandoverNotes, purgeLoginFailures } from './console';
+import { createConsole, forgetPidInAudit, purgeHandoverNotes, purgeLoginFailures } from './console';
 import { ConversationPipeline, createConversationControl, createEraseSink, EmergencyMemory, Ingest, receiveOrFallback } from './conversations';
 import type { ConversationControl, EventSink } from './conversations';
 import { conversationAddress, keepSentMessageIds, lastInboundAt } from './conversations/store';
@@ -84,7 +84,6 @@ export async function wireAreas(config: Config): Promise<Wired> {
       ...(channels.zalo ? [{ name: 'zalo-token-refresh', cron: '17 */6 * * *', run: async () => { await channels.zalo!.tokens.ensureFresh(); } }] : []),
     ],
     purges: [
-      { name: 'console-sessions', run: (_before, now) => purgeExpiredSessions(now) },
       { name: 'console-login-failures', run: (_before, now) => purgeLoginFailures(now) },
       { name: 'console-handover-notes', run: (_before, now) => purgeHandoverNotes(new Date(now.getTime() - config.handoverNoteHours * 3_600_000)) },
     ],

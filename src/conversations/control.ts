@@ -9,7 +9,7 @@ import { enter, initialState, optionsAt, text } from '../engine';
 import type { Outbox } from '../outbox';
 import { toOutbound } from './outbound';
 import { withPidLock } from './pidLock';
-import { ConversationDoc, ConversationModel } from './store';
+import { conversationLangOf, conversationOf, ConversationDoc, conversationStatusOf, saveEnteredState, setConversationBlockedUntil, setConversationStatus } from './store';
 import type { ConversationControl, ConversationStatus, ConversationView } from './types';
 
 /** Build the control over the real store. */
@@ -24,16 +24,16 @@ export function createConversationControl(deps: { flows: FlowSet; engineConfig: 
 
   return {
     async get(pid) {
-      const c = await ConversationModel.findOne({ _id: pid }).lean<ConversationDoc>();
+      const c = await conversationOf(pid);
       return c ? view(c) : null;
     },
 
     async transition(pid, from, to, set = {}) {
       // Read, check and write under the pid's lock: the check-and-set is then real on FerretDB too.
       return (await withPidLock(pid, async () => {
-        const c = await ConversationModel.findOne({ _id: pid }, { status: 1 }).lean<ConversationDoc>();
-        if (!c || !from.includes(c.status)) return false;
-        await ConversationModel.updateOne({ _id: pid }, { $set: { status: to, ...set } });
+        const status = await conversationStatusOf(pid);
+        if (!status || !from.includes(status)) return false;
+        await setConversationStatus(pid, to, set);
         return true;
       })) ?? false;
     },
@@ -46,7 +46,7 @@ export function createConversationControl(deps: { flows: FlowSet; engineConfig: 
       const outs: Outbound[] = texts.map((t) => ({ text: t, ...(opts.resume ? { resume: opts.resume } : {}) }));
       const last = outs[outs.length - 1];
       if (opts.keepOptions && last) {
-        const c = await ConversationModel.findOne({ _id: pid }).lean<ConversationDoc>();
+        const c = await conversationOf(pid);
         const state = c?.state && Object.keys(c.state).length ? (c.state as unknown as ConversationState) : null;
         const options = state ? optionsAt(flows, state, engineConfig, c!.channel as ChannelName) : [];
         if (options.length) last.options = options;
@@ -55,23 +55,22 @@ export function createConversationControl(deps: { flows: FlowSet; engineConfig: 
     },
 
     async textFor(pid, key, vars) {
-      const c = await ConversationModel.findOne({ _id: pid }, { lang: 1 }).lean<ConversationDoc>();
-      return text(flows, c?.lang ?? engineConfig.defaultLang, key, vars);
+      return text(flows, (await conversationLangOf(pid)) ?? engineConfig.defaultLang, key, vars);
     },
 
     async setBlockedUntil(pid, until) {
-      await withPidLock(pid, async () => { await ConversationModel.updateOne({ _id: pid }, { $set: { blockedUntil: until } }); });
+      await withPidLock(pid, () => setConversationBlockedUntil(pid, until));
     },
   };
 
   /** enter() and its replies, under the pid lock (so no other write interleaves). */
   async function enterLocked(pid: string, nodeId: string): Promise<void> {
-    const c = await ConversationModel.findOne({ _id: pid }).lean<ConversationDoc>();
+    const c = await conversationOf(pid);
     if (!c) return;
     const prev = (c.state && Object.keys(c.state).length ? c.state : initialState(engineConfig)) as unknown as ConversationState;
     const status = (c.status === 'closed' ? 'bot' : c.status) as ConversationState['status'];
     const result = enter(flows, { ...prev, status }, nodeId, Date.now(), engineConfig);
-    await ConversationModel.updateOne({ _id: pid }, { $set: { state: result.state, lang: result.state.lang }, $inc: { version: 1 } });
+    await saveEnteredState(pid, result.state as unknown as Record<string, unknown>, result.state.lang);
     await outbox.enqueue(pid, result.replies.map((r) => ({ outbound: toOutbound(r), priority: r.emergency ? 0 : 1 })), { origin: 'system' });
   }
 }

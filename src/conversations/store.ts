@@ -215,6 +215,33 @@ export async function saveStep(pid: string, set: Pick<ConversationDoc, 'state' |
   return saved ? withArrays(saved) : null;
 }
 
+// --- The console's control of a conversation (control.ts; writes under the pid's lock). ---
+
+/** The status of a conversation, or null when there is none. */
+export async function conversationStatusOf(pid: string): Promise<ConversationDoc['status'] | null> {
+  return (await ConversationModel.findOne({ _id: pid }, { status: 1 }).lean<ConversationDoc>())?.status ?? null;
+}
+
+/** The language of a conversation, or null. */
+export async function conversationLangOf(pid: string): Promise<string | null> {
+  return (await ConversationModel.findOne({ _id: pid }, { lang: 1 }).lean<ConversationDoc>())?.lang ?? null;
+}
+
+/** Set the status (and other handoff fields) of a conversation. */
+export async function setConversationStatus(pid: string, status: ConversationDoc['status'], set: Record<string, unknown>): Promise<void> {
+  await ConversationModel.updateOne({ _id: pid }, { $set: { status, ...set } });
+}
+
+/** Block (or unblock, null) a person until then. */
+export async function setConversationBlockedUntil(pid: string, until: Date | null): Promise<void> {
+  await ConversationModel.updateOne({ _id: pid }, { $set: { blockedUntil: until } });
+}
+
+/** Save a state the console moved the person to (no step: no pending, no update id). */
+export async function saveEnteredState(pid: string, state: Record<string, unknown>, lang: string): Promise<void> {
+  await ConversationModel.updateOne({ _id: pid }, { $set: { state, lang }, $inc: { version: 1 } });
+}
+
 /** The Telegram message ids kept for a pid (leave-no-trace deletion). */
 export function messageIdsOf(pid: string): Promise<{ id: string; at: Date }[]> {
   return ChatMessageModel.find({ pid }, { id: 1, at: 1 }).lean<{ id: string; at: Date }[]>().exec();

@@ -1,6 +1,7 @@
 /** The handoff area's public surface: the service, its pure helpers and its shapes. */
 export { createHandoff } from './service';
 export { eraseByPid as eraseHandoffByPid } from './store';
+export { purgeClosedCaseMessages } from './store';
 export { createHistory } from './history';
 export type { EpisodeView, HandoffHistory } from './history';
 export type { HandoffService } from './service';

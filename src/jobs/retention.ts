@@ -9,9 +9,9 @@
 import {
   pidsWithCounsellorOrQueued, purgeChatMessageIds, purgeFinishedInboxRows, purgeInactiveConversations, purgeSeenUpdates,
 } from '../conversations/store';
-import { purgeClosedCaseMessages } from '../handoff/store/purge';
+import { purgeClosedCaseMessages } from '../handoff';
 import { purgeDeliveredMarks, purgeFinishedRows } from '../outbox';
-import { AuditModel, SessionModel } from '../console/store';
+import { purgeExpiredAudit, purgeExpiredSessions } from '../console';
 import { log } from '../observability/log';
 
 /** What the purge needs from the Config. */
@@ -65,13 +65,8 @@ export async function purgeExpired(cfg: RetentionConfig, now: Date, extra: Extra
   counts.delivered = await purgeDeliveredMarks(queueBefore);
   counts.outbox = await purgeFinishedRows(queueBefore);
 
-  // --- console: still queried here until the console store has its purge functions ---
-  // Expected from src/console: purgeExpiredSessions(now) (exists, in sessionStore.ts) and an
-  // audit purge such as purgeAuditBefore(before); then these two lines call them.
-  counts.sessions = (await SessionModel.deleteMany({ expiresAt: { $lt: now } })).deletedCount;
-  const auditBefore = new Date(now.getTime() - (cfg.auditRetentionDays ?? AUDIT_RETENTION_DEFAULT_DAYS) * DAY);
-  counts.audit = (await AuditModel.deleteMany({ at: { $lt: auditBefore } })).deletedCount;
-  // --- end of the console block ---
+  counts.sessions = await purgeExpiredSessions(now);
+  counts.audit = await purgeExpiredAudit(new Date(now.getTime() - (cfg.auditRetentionDays ?? AUDIT_RETENTION_DEFAULT_DAYS) * DAY));
 
   const notesBefore = new Date(now.getTime() - cfg.caseNoteRetentionDays * DAY);
   for (const p of extra) counts[p.name] = await p.run(notesBefore, now);

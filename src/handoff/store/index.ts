@@ -10,7 +10,7 @@
  * - handoff_notes (notes.ts): the optional sealed case note, deleted after its retention.
  * - handoff_flags (flags.ts): a recent danger mark and visited topic codes per pid, for the queue.
  * - handoff_watches (watches.ts): which supervisor is viewing which live case right now (read-only).
- * - erase.ts: a person's erase request, across all of them.
+ * - erase.ts: a person's erase request, across all of them; purge.ts: the retention purge's part.
  * The one-time keys (handoff_locks) are in ../store.ts.
  */
 export * from './cases';
@@ -22,3 +22,4 @@ export * from './notes';
 export * from './flags';
 export * from './watches';
 export * from './erase';
+export * from './purge';

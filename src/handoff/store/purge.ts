@@ -2,7 +2,8 @@
  * The handoff's part of the daily retention purge (jobs/retention.ts): the live-chat
  * messages of cases no counsellor still holds.
  */
-import { HandoffCaseModel, HandoffMessageModel } from '../store';
+import { HandoffCaseModel } from './cases';
+import { HandoffMessageModel } from './messages';
 
 /**
  * Delete the handoff messages written before `before`, except those of `openPids` (the
