@@ -14,6 +14,7 @@ import { passwordProblem } from './passwords';
 import { dropSessionsOf } from './sessionStore';
 import { STAFF_ROLES } from '../shared/staff';
 import { allUsersByName, findPasswordHash, findUser, findUserRole, insertUser, Role, setLastSeen, setPasswordHash, setUserDisabled, userExists } from './store';
+import type { Result } from '../shared/result';
 
 export { MIN_PASSWORD } from './passwords';
 
@@ -30,7 +31,7 @@ export interface UserView { username: string; role: Role; disabled: boolean; cre
 export type UserError = 'invalid_username' | 'invalid_role' | 'weak_password' | 'exists' | 'not_found' | 'forbidden' | 'wrong_password';
 
 /** The outcome of a user change; a refused password carries its reason (Vietnamese / English). */
-export type UserResult = { ok: true } | { ok: false; code: UserError; reason?: string };
+export type UserResult = Result<object, UserError, { reason?: string }>;
 
 /** Who changes users: a logged-in console user, or the operator at the command line (named for the audit log). */
 export type Actor = { username: string; role: Role } | { operator: string };

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import YAML from 'yaml';
+import { zonedParts } from '../shared/zonedTime';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 
@@ -54,12 +55,15 @@ export function loadHolidays(file: string): string[] {
 /** Local calendar parts of an instant in a time zone. */
 export interface LocalParts { date: string; weekday: number; minutes: number; y: number; m: number; d: number }
 
-/** The local date, weekday and minute of the day of `at` in `timeZone`. */
+/**
+ * The local date, weekday and minute of the day of `at` in `timeZone` (from shared/zonedTime,
+ * whose formatter is made once per zone: this runs for every message, and making an
+ * Intl.DateTimeFormat each time was 5% of the message path's CPU in the bench profile).
+ */
 export function localParts(at: Date, timeZone: string): LocalParts {
-  const f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' });
-  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
-  const y = Number(p.year); const m = Number(p.month); const d = Number(p.day);
-  return { date: `${p.year}-${p.month}-${p.day}`, weekday: DAYS.indexOf(p.weekday as (typeof DAYS)[number]), minutes: Number(p.hour) * 60 + Number(p.minute), y, m, d };
+  const p = zonedParts(at, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return { date: `${p.y}-${two(p.m)}-${two(p.d)}`, weekday: p.weekday, minutes: p.minutes, y: p.y, m: p.m, d: p.d };
 }
 
 /** The instant of a local wall-clock time (works for zones with or without DST). */

@@ -6,6 +6,7 @@
  * waitingSince, so the queue and the console update at once.
  */
 import type { ConversationControl, ConversationStatus } from '../conversations';
+import type { Result } from '../shared/result';
 
 /** Why a status moves. */
 export type MoveReason = 'request' | 'followup' | 'claim' | 'cancel' | 'out_of_hours' | 'release' | 'transfer' | 'close' | 'exit' | 'abandon';
@@ -44,7 +45,7 @@ export interface StatusChange {
 }
 
 /** Result of a move: done, refused by the table, or lost a race (status had changed). */
-export type MoveResult = { ok: true } | { ok: false; code: 'not_allowed' | 'conflict' };
+export type MoveResult = Result<object, 'not_allowed' | 'conflict'>;
 
 /**
  * Move a conversation's status. `set` patches the conversation's `handoff` fields in the

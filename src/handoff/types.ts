@@ -3,14 +3,11 @@ import type { ConversationControl } from '../conversations';
 import type { FlowSet } from '../engine';
 import type { FieldCipher } from '../shared/crypto';
 
-/** The disposition recorded on close (codes only, no text). */
-export interface Disposition {
-  violenceTypes: string[];
-  contextFlags: string[];
-  perpetratorRelation: string | null;
-  referrals: string[];
-  outcome: string;
-}
+import type { Disposition } from '../cases';
+import type { Result as SharedResult } from '../shared/result';
+
+/** The disposition recorded on close (codes only, no text): the cases area's, which owns the codes. */
+export type { Disposition };
 
 /** What the cases area records about a handoff (its `recordHandoff`). */
 export interface HandoffRecord {
@@ -57,7 +54,7 @@ export interface HandoffDeps {
 }
 
 /** A typed expected outcome (STYLE habit 7a); routes map codes to HTTP statuses. */
-export type Result<T extends object = object> = ({ ok: true } & T) | { ok: false; code: FailCode };
+export type Result<T extends object = object> = SharedResult<T, FailCode>;
 /** Codes of expected failures. */
 export type FailCode = 'not_found' | 'conflict' | 'forbidden' | 'caseload_full' | 'not_online' | 'closed_hours' | 'outside_window' | 'invalid' | 'in_wrapup';
 

@@ -5,9 +5,10 @@ import { parsePeriod, Period } from './period';
 import { findSnapshot, insertSnapshot, listSnapshots, SnapshotInfo } from './store';
 import { SuppressedReport, suppressReport } from './suppress';
 import { CHANNELS, PROVINCES } from '../cases';
+import type { Result } from '../shared/result';
 
 /** Result of asking for a report. */
-export type ReportResult = { ok: true; report: SuppressedReport } | { ok: false; code: 'bad_period' | 'bad_filter' | 'not_found' };
+export type ReportResult = Result<{ report: SuppressedReport }, 'bad_period' | 'bad_filter' | 'not_found'>;
 
 /** Keep only valid filter codes; null when a given filter is not a known code. */
 export function parseFilters(q: { province?: unknown; channel?: unknown }): ReportFilters | null {

@@ -1,7 +1,7 @@
 /**
  * Wall-clock parts of an instant in an IANA time zone (Intl, no library): the one home for
  * "what day and hour is it in Viet Nam" (report months, the monthly job's due time).
- * handoff/officeHours.ts still has its own copy (localParts); it should use this one.
+ * handoff/officeHours.ts (localParts) and labels/time.ts read their parts from here.
  */
 
 /** Local calendar parts. `weekday`: 0 = Sunday … 6 = Saturday; `minutes`: minute of the day. */

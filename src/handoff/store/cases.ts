@@ -6,6 +6,7 @@
 import type { UpdateQuery } from 'mongoose';
 import { withPidLock } from '../../conversations/pidLock';
 import { defineModel, Schema } from '../../db/model';
+import type { Disposition } from '../../cases';
 
 /** Where a handoff case is. `ended` cases keep only metadata (no text). */
 export type HandoffCaseStatus = 'queued' | 'active' | 'ended';
@@ -13,7 +14,8 @@ export type HandoffCaseStatus = 'queued' | 'active' | 'ended';
 export type HandoffOutcome = 'closed' | 'cancelled' | 'left' | 'abandoned' | 'out_of_hours';
 
 /** Codes a counsellor chose when closing a case (validated by the cases area's DispositionSchema). */
-export interface CaseDisposition { violenceTypes: string[]; contextFlags: string[]; perpetratorRelation: string | null; referrals: string[]; outcome: string }
+/** The disposition kept on a closed case (the cases area's type: it owns the codes). */
+export type CaseDisposition = Disposition;
 
 /** Anonymous answers shown in the queue (coded values only). */
 export interface QueueAnswers { role: string | null; ageGroup: string | null; province: string | null; topics: string[] }
