@@ -3,7 +3,7 @@
  * takeover names the exact acquisition it means, so it never touches a newer one.
  */
 import { holderOf, HOLDER_MARGIN_MS, takeOver, tokenOf, untilOf } from './protocol';
-import { LockModel, lockRowsOn } from './store';
+import { lockRowsOn, type LockRows } from './store';
 
 /** A lock store bound to one collection (another connection = another instance, in tests). */
 export interface Locks {
@@ -15,9 +15,8 @@ export interface Locks {
   releaseLeftBy(name: string, holder: string, now?: Date): Promise<void>;
 }
 
-/** Locks over a given model (the service's connection's below). */
-export function locksOn(model: typeof LockModel): Locks {
-  const rows = lockRowsOn(model);
+/** Locks over given rows (the service's connection's below; lockRowsOn(conn) for another). */
+export function locksOn(rows: LockRows): Locks {
   return {
     async tryLock(name, holder, ttlMs, now = new Date()) {
       const until = new Date(now.getTime() + ttlMs);
@@ -42,7 +41,7 @@ export function locksOn(model: typeof LockModel): Locks {
   };
 }
 
-const serviceLocks = locksOn(LockModel);
+const serviceLocks = locksOn(lockRowsOn());
 
 /** Take the lock `name` for ttlMs on the service's connection: a token, or null. */
 export const tryLock: Locks['tryLock'] = (name, holder, ttlMs, now) => serviceLocks.tryLock(name, holder, ttlMs, now);

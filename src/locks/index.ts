@@ -41,6 +41,6 @@
 export { locksOn, releaseLeftBy, tryLock, unlock, type Locks } from './exclusive';
 export { acquireLease, lastRunKeyOf, leasesOn, markRun, releaseLease, type Leases } from './leases';
 export { PidBusyError, withPidLock } from './pidLock';
-export { forgetOnce, purgeOnceKeys, takeOnce } from './store';
+export { forgetOnce, leaseRowsOn, lockRowsOn, purgeOnceKeys, takeOnce, type LeaseRows, type LockRows } from './store';
 /** The one-time keys' model, for the handoff area's queries until they call forgetOnce/purgeOnceKeys. */
 export { HandoffLockModel } from './store';

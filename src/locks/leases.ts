@@ -6,7 +6,7 @@
  * takeover deletes exactly the expired acquisition (protocol: index.ts).
  */
 import { holderOf, HOLDER_MARGIN_MS, takeOver, tokenOf } from './protocol';
-import { LeaseModel, leaseRowsOn } from './store';
+import { leaseRowsOn, type LeaseRows } from './store';
 
 /** Leases over one collection (another connection = another instance, in tests). */
 export interface Leases {
@@ -20,9 +20,8 @@ export interface Leases {
   markRun(name: string, holder: string, key: string): Promise<void>;
 }
 
-/** Leases over a given model (the service's connection's below). */
-export function leasesOn(model: typeof LeaseModel): Leases {
-  const rows = leaseRowsOn(model);
+/** Leases over given rows (the service's connection's below; leaseRowsOn(conn) for another). */
+export function leasesOn(rows: LeaseRows): Leases {
   const mine = (token: string, holder: string) => holderOf(token) === holder;
   return {
     async acquireLease(name, holder, ttlMs, now = new Date()) {
@@ -55,7 +54,7 @@ export function leasesOn(model: typeof LeaseModel): Leases {
   };
 }
 
-const serviceLeases = leasesOn(LeaseModel);
+const serviceLeases = leasesOn(leaseRowsOn());
 
 /** Take or renew a lease on the service's connection: true when `holder` has it afterwards. */
 export const acquireLease: Leases['acquireLease'] = (name, holder, ttlMs, now) => serviceLeases.acquireLease(name, holder, ttlMs, now);

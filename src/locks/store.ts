@@ -73,8 +73,15 @@ async function inserted(create: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** Lock rows over a locks model (another connection's model = another instance, in tests). */
-export function lockRowsOn(model: mongoose.Model<LockDoc>): LockRows {
+/** The same model on another connection (another instance, in tests), or the service's own. */
+function modelOn<T>(conn: mongoose.Connection | undefined, own: mongoose.Model<T>): mongoose.Model<T> {
+  if (!conn) return own;
+  return (conn.models[own.modelName] as mongoose.Model<T> | undefined) ?? conn.model<T>(own.modelName, own.schema, own.collection.collectionName);
+}
+
+/** Lock rows on the service's connection, or on `conn` (another instance, in tests). */
+export function lockRowsOn(conn?: mongoose.Connection): LockRows {
+  const model = modelOn(conn, LockModel);
   return {
     insert: (name, token, until) => inserted(() => model.create({ _id: name, name, holder: token, until })),
     find: (name) => model.findOne({ _id: name }).lean<LockDoc>(),
@@ -85,8 +92,9 @@ export function lockRowsOn(model: mongoose.Model<LockDoc>): LockRows {
   };
 }
 
-/** Lease rows over a leases model (small collection: filters by name cost nothing). */
-export function leaseRowsOn(model: mongoose.Model<LeaseDoc>): LeaseRows {
+/** Lease rows on the service's connection, or on `conn` (small collection: filters by name cost nothing). */
+export function leaseRowsOn(conn?: mongoose.Connection): LeaseRows {
+  const model = modelOn(conn, LeaseModel);
   return {
     insert: (name, token, until, lastRunKey = null) => inserted(() => model.create({ name, holder: token, until, lastRunKey })),
     find: (name) => model.findOne({ name }).lean<LeaseDoc>(),

@@ -7,7 +7,7 @@
  */
 import mongoose from 'mongoose';
 import { connectDatabase, type Database } from '../../../src/db/connect';
-import { acquireLease, lastRunKeyOf, leasesOn, markRun, releaseLease } from '../../../src/locks';
+import { acquireLease, lastRunKeyOf, leaseRowsOn, leasesOn, markRun, releaseLease } from '../../../src/locks';
 import { holderOf } from '../../../src/locks/protocol';
 import { LeaseModel } from '../../../src/locks/store';
 import { tempDir } from '../../support/service';
@@ -59,7 +59,7 @@ it(`takes over an expired lease for exactly one caller (${ROUNDS} rounds × ${CA
 it('two instances (separate connections) never both hold the lease', async () => {
   const other = await mongoose.createConnection(db.uri).asPromise();
   // Instance B: the same lease code over its own connection pool.
-  const b = leasesOn(other.model('Lease', LeaseModel.schema, 'leases') as unknown as typeof LeaseModel);
+  const b = leasesOn(leaseRowsOn(other));
   try {
     let doubled = 0;
     for (let round = 0; round < 30; round++) {

@@ -7,7 +7,7 @@
  */
 import mongoose from 'mongoose';
 import { connectDatabase, type Database } from '../../../src/db/connect';
-import { forgetOnce, locksOn, purgeOnceKeys, takeOnce, tryLock, unlock } from '../../../src/locks';
+import { forgetOnce, lockRowsOn, locksOn, purgeOnceKeys, takeOnce, tryLock, unlock } from '../../../src/locks';
 import { HandoffLockModel, LockModel } from '../../../src/locks/store';
 import { tempDir } from '../../support/service';
 
@@ -49,7 +49,7 @@ it(`takes over an expired lock for exactly one caller (${ROUNDS} rounds × ${CAL
 it('two instances (separate connections) never both hold the lock', async () => {
   const other = await mongoose.createConnection(db.uri).asPromise();
   // Instance B: the same lock code over its own connection pool.
-  const b = locksOn(other.model('Lock', LockModel.schema, 'locks') as unknown as typeof LockModel);
+  const b = locksOn(lockRowsOn(other));
   try {
     let doubled = 0;
     for (let round = 0; round < 30; round++) {
