@@ -10,17 +10,19 @@
  * The protocol. Taking is an insert of the name under a unique index: whoever's insert lands
  * holds it. An expired acquisition T is taken over only by whoever first inserts the claim
  * `name~T`; only that winner deletes the row, and it can only be T then (nobody else may
- * delete it, and nobody can insert the name while T is there). A holder writes to its own
- * row (release, renewal, the run key) only while the row stays live for HOLDER_MARGIN_MS
- * (protocol.ts) more: takers act after expiry only. This assumes instance clocks agree
- * within that margin. A renewal believes the row read back, not the update's reply.
+ * delete it, and nobody can insert the name while T is there). A lock's holder releases, and
+ * a lease's holder renews, only while its row stays live for HOLDER_MARGIN_MS (protocol.ts)
+ * more, since takers act after expiry only (so instance clocks must agree within that
+ * margin); a renewal believes the row read back, not the update's reply. A lease row gets a
+ * fresh ObjectId per acquisition, so a holder's late write (release, run key) lands on its
+ * own row or nowhere, never on a successor.
  *
- * Why so, and the one workaround for the embedded database (FerretDB v1 over SQLite). There an
+ * Why so: the one workaround for the embedded database (FerretDB v1 over SQLite). There an
  * insert refused by a unique index is atomic, but a conditional update or delete reads the
  * matching documents, then writes or deletes them by `_id` alone. Measured on the embedded
- * database (2 connections, a machine shared with other work, 100 rounds each): 8 racing
- * inserts of one key got exactly one success every round, on `_id` and on another unique
- * field alike; 4 racing `updateOne({_id, status: 'queued'})` reported more than one success in 56;
+ * database (2 connections, a machine shared with other work, 100 rounds each unless said):
+ * 8 racing inserts of one key under a unique index got exactly one success every round; 4
+ * racing `updateOne({_id, status: 'queued'})` reported more than one success in 56;
  * `deleteOne({_id, holder: old})` deleted a successor re-inserted under the same `_id` in 13,
  * and a conditional `updateOne` overwrote it in 22; against a successor under a fresh ObjectId
  * the stale write changed nothing (0 of 150) yet reported a match in 57 of 150. Before this
@@ -29,10 +31,11 @@
  * the claim before a takeover, the margin before a holder's writes and the read-back after a
  * renewal exist because of the embedded database; on MongoDB, where a conditional write is
  * atomic per document, the same protocol stays correct (it relies only on unique inserts),
- * merely more careful than needed. The other quirk, filters other than exactly `{_id}`
- * reading the whole collection, is why locks are keyed by `_id`; leases and one-time keys
- * live in small collections. Everything that runs under these locks for the same reason
- * (writes to a person's conversation and handoff case) points here.
+ * merely more careful than needed. The same quirk (two updates of one document can undo each
+ * other) is why every write to a person's conversation and handoff case runs under
+ * `withPidLock`. The other quirk, filters other than exactly `{_id}` reading the whole
+ * collection, is why locks are keyed by `_id`; leases and one-time keys live in small
+ * collections.
  *
  * Tested on the real embedded database with many callers racing one expired lock or lease,
  * a late release or renewal, and a second connection: test/integration/foundation/locks.test.ts
