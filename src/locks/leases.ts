@@ -27,6 +27,9 @@ export function leasesOn(rows: LeaseRows): Leases {
     async acquireLease(name, holder, ttlMs, now = new Date()) {
       const until = new Date(now.getTime() + ttlMs);
       const held = await rows.find(name);
+      // No row: a new lease, or (rarely) read between a taker's delete and its insert; then
+      // this insert may win without the last run key, and a late-clocked instance could run
+      // that slot once more (the jobs are idempotent: snapshots are unique per period).
       if (!held) return rows.insert(name, tokenOf(holder, until), until, null);
       if (mine(held.holder, holder) && held.until.getTime() - now.getTime() > HOLDER_MARGIN_MS) {
         await rows.setUntil(name, held.holder, until);
