@@ -21,6 +21,15 @@ export interface BacklogLimits { max: number; retryAfterSeconds: number }
 export const DEFAULT_BACKLOG: BacklogLimits = { max: 5_000, retryAfterSeconds: 5 };
 
 /**
+ * Updates being recorded at once (waiting for the database). The database takes a few
+ * connections' worth; thousands more waiting only burn CPU in the driver's queue and delay
+ * every request behind them, the danger check's included (measured: with 5,000 ordinary
+ * webhooks arriving at once and none refused, the emergency reply's p99 went from 27 ms to
+ * 5.7 s). Beyond this, an ordinary update is refused with 503 like a full backlog.
+ */
+export const MAX_RECORDING = 256;
+
+/**
  * Accepted-but-unprocessed updates of this instance, plus those still being recorded: under
  * overload the requests waiting for the database are what fills memory (each holds its body,
  * socket and pending operation), so they count against the same bound.
@@ -33,7 +42,7 @@ export class Backlog {
   /** Accepted and not processed yet. */
   get size(): number { return this.count; }
   /** True when an ordinary update must be refused now. */
-  get full(): boolean { return this.count + this.recording >= this.limits.max; }
+  get full(): boolean { return this.count + this.recording >= this.limits.max || this.recording >= MAX_RECORDING; }
   /** Recording one update: call the returned function once it is stored or failed. */
   recordingOne(): () => void {
     this.recording++;

@@ -10,7 +10,7 @@ import type { Core } from './core';
 import { inSafeWindow, isOpen } from './officeHours';
 import type { LiveMessage } from './relay';
 import {
-  activeCase, activeCasesByClaimTime, activeCasesOf, caseByHid, clearWrapUp, deleteCase, hasOpenCase, HandoffCaseDoc, HandoffLockModel, insertCase,
+  activeCase, activeCasesByClaimTime, activeCasesOf, caseByHid, clearWrapUp, deleteCase, hasOpenCase, HandoffCaseDoc, forgetOnce, insertCase,
   markFollowUpClaimed, openFollowUp, openFollowUps, QueueAnswers, reopenFollowUp, saveCaseNote, seenAfter, staffOfRoles, staffPresence, startWrapUp,
   takeOnce, touchPresence, updateHandoffCase,
 } from './store';
@@ -202,7 +202,7 @@ export function createActions(core: Core): HandoffActions {
     if (!inSafeWindow(core.hours, f.window, now)) return { ok: false, code: 'outside_window' };
     if (!(await takeOnce(`followup:${fid}`))) return { ok: false, code: 'conflict' };
     await markFollowUpClaimed(fid, username, now);
-    const reopen = async () => { await reopenFollowUp(fid); await HandoffLockModel.deleteOne({ key: `followup:${fid}` }); };
+    const reopen = async () => { await reopenFollowUp(fid); await forgetOnce(`followup:${fid}`); };
     if (await hasOpenCase(f.pid)) { await reopen(); return { ok: false, code: 'conflict' }; }
     const hid = 'h' + createHash('sha256').update(`${f.pid}:${fid}`).digest('hex').slice(0, 23);
     const doc = {

@@ -18,7 +18,7 @@ import { isOpen } from './officeHours';
 import { oneTimeCode } from '../shared/crypto';
 import {
   activeCases, deleteCase, deleteExpiredNotes, deleteFlag, deleteStaleWatches, expireFollowUpsCreatedBefore, expireOtherFollowUps, flagOf, HandoffCaseDoc,
-  HandoffLockModel, insertCaseOnce, insertFollowUpOnce, latestLiveFollowUpOf, markFollowUpReturned, markSilentStaffOffline, openCaseOf, purgeFeed, queuedCases,
+  purgeOnceKeys, insertCaseOnce, insertFollowUpOnce, latestLiveFollowUpOf, markFollowUpReturned, markSilentStaffOffline, openCaseOf, purgeFeed, queuedCases,
   saveFlag, takeOnce, updateHandoffCase,
 } from './store';
 import type { HandoffConfig, HandoffDeps } from './types';
@@ -252,7 +252,7 @@ export function createHandoff(cfg: HandoffConfig, deps: HandoffDeps): HandoffSer
     }
     await expireFollowUpsCreatedBefore(new Date(now.getTime() - FOLLOWUP_DAYS * 86_400_000), now);
     await deleteExpiredNotes(now);
-    await HandoffLockModel.deleteMany({ at: { $lt: new Date(now.getTime() - 7 * 86_400_000) } });
+    await purgeOnceKeys(new Date(now.getTime() - 7 * 86_400_000));
     await markSilentStaffOffline(new Date(now.getTime() - 10 * 60_000));
     await purgeFeed(now);
     // A supervisor's view whose panel was closed without "stop": gone an hour after its last read.

@@ -2,7 +2,7 @@
  * Cron jobs (node-cron, in the reporting time zone) behind leases in MongoDB. The only
  * importer of node-cron.
  *
- * Every run, scheduled or manual, first takes the job's lease (src/leases): with
+ * Every run, scheduled or manual, first takes the job's lease (src/locks): with
  * several instances behind a load balancer, each fires the same cron at the same minute
  * and only the one that gets the lease runs. A scheduled run also records its slot
  * ("monthly-report@2026-11-01T00:00Z") on the lease, so an instance whose clock is a few
@@ -16,7 +16,7 @@ import { log } from '../observability/log';
 import { zonedParts } from '../shared/zonedTime';
 import { hasSnapshot, snapshotMonth } from '../reports';
 import { ExtraPurge, purgeExpired } from './retention';
-import { acquireLease, lastRunKeyOf, markRun, releaseLease } from '../leases';
+import { acquireLease, lastRunKeyOf, markRun, releaseLease } from '../locks';
 
 /** What the jobs need from the Config. */
 export interface JobsConfig {

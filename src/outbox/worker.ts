@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ChannelAdapter, Outbound, SendContext, SendResult } from '../channels/types';
-import { acquireLease, releaseLease } from '../leases';
+import { acquireLease, releaseLease } from '../locks';
 import { log } from '../observability/log';
 import { metrics } from '../observability/metrics';
 import { FieldCipher } from '../shared/crypto';

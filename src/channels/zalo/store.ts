@@ -52,6 +52,6 @@ export async function swapTokens(
   return res.modifiedCount === 1;
 }
 
-// The refresh lock is the shared insert-only lock (src/db/locks.ts): FerretDB's conditional
-// updates are not atomic, and two instances must never spend one refresh token.
-export { tryLock, unlock } from '../../db/locks';
+// The refresh lock is the shared exclusive lock (src/locks says why it holds on the embedded
+// database): two instances must never spend one refresh token.
+export { tryLock, unlock } from '../../locks';

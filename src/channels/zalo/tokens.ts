@@ -7,9 +7,8 @@
  *    ZALO_REFRESH_TOKEN once, only when no row exists;
  *  - refresh ahead of expiry, and when the API says the token is bad (-216/-220);
  *  - only one instance refreshes at a time: the 'zalo-token-refresh' lock (store.ts
- *    tryLock; not jobs' acquireLease, which is not atomic on the embedded FerretDB). The
- *    loser waits and re-reads the stored token instead of spending the refresh token
- *    again (a second use would be refused and could lose the pair);
+ *    tryLock, from src/locks). The loser waits and re-reads the stored token instead of
+ *    spending the refresh token again (a second use would be refused and could lose the pair);
  *  - the new pair is stored (compare-and-set on the old refresh token) BEFORE use.
  */
 import { randomUUID } from 'node:crypto';

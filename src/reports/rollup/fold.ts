@@ -1,8 +1,8 @@
 /**
  * The rollup folder: turns case change markers into exact counter changes of the cells.
  *
- * One folder at a time, across instances, holds the insert-only lock `rollup-fold`
- * (src/db/locks.ts). It is the only writer of cells and of `case_counted`, so FerretDB's
+ * One folder at a time, across instances, holds the exclusive lock `rollup-fold`
+ * (src/locks). It is the only writer of cells and of `case_counted`, so FerretDB's
  * read-then-rewrite updates cannot lose a counter change. A batch:
  *  1. reads up to 500 markers, and for each pid reads its changed cases under the pid's
  *     lock (cases/settled.ts: the write a marker announces has landed by then), and what the
@@ -24,7 +24,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { CaseChangeDoc, CaseDoc, pendingChanges, readCasesSettled } from '../../cases';
-import { tryLock, unlock } from '../../db/locks';
+import { tryLock, unlock } from '../../locks';
 import { log } from '../../observability/log';
 import { addContribution, CellDeltas, Contribution, contributionOf, sameContribution } from './contribution';
 import { applyJournal, ApplyContext, eachLimit, FoldStep } from './apply';

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { allCases } from '../../cases';
-import { releaseLeftBy, tryLock, unlock } from '../../db/locks';
+import { releaseLeftBy, tryLock, unlock } from '../../locks';
 import { addContribution, CellDeltas, contributionOf } from './contribution';
 import { FOLD_LOCK } from './fold';
 import { clearRollup, CountedDoc, insertCells, insertCounted } from './store';

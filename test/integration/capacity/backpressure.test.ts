@@ -9,7 +9,7 @@
  * by a "crashed instance" for a few seconds, so their acknowledged updates wait.
  */
 import http from 'node:http';
-import { LockModel } from '../../../src/db/locks';
+import { LockModel } from '../../../src/locks/store';
 import { FakeTelegram, startFakeTelegram } from '../../fakes/fakeTelegram';
 import { captureLogs } from '../../support/logs';
 import { startTestService } from '../../support/service';

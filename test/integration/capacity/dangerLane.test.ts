@@ -4,7 +4,7 @@
  * holds the person's lock; the message is then processed in order and the emergency
  * reply is not sent a second time. Real service, embedded database, fake Telegram.
  */
-import { LockModel } from '../../../src/db/locks';
+import { LockModel } from '../../../src/locks/store';
 import { ConversationModel } from '../../../src/conversations/store';
 import { FakeTelegram, startFakeTelegram } from '../../fakes/fakeTelegram';
 import { captureLogs } from '../../support/logs';

@@ -2,11 +2,13 @@
  * Locks never have two holders, on the real embedded database: many callers race for one
  * expired lock (the takeover path), while its old holder, who overran, releases it late;
  * the same from two "instances" (two separate connections). Exactly one caller may hold
- * the lock afterwards, and the stored holder is that caller's own acquisition.
+ * the lock afterwards, and the stored holder is that caller's own acquisition. A one-time key
+ * is taken by exactly one of many racing callers.
  */
 import mongoose from 'mongoose';
 import { connectDatabase, type Database } from '../../../src/db/connect';
-import { LockModel, locksOn, tryLock, unlock } from '../../../src/db/locks';
+import { forgetOnce, lockRowsOn, locksOn, purgeOnceKeys, takeOnce, tryLock, unlock } from '../../../src/locks';
+import { HandoffLockModel, LockModel } from '../../../src/locks/store';
 import { tempDir } from '../../support/service';
 
 const ROUNDS = 60;
@@ -47,7 +49,7 @@ it(`takes over an expired lock for exactly one caller (${ROUNDS} rounds × ${CAL
 it('two instances (separate connections) never both hold the lock', async () => {
   const other = await mongoose.createConnection(db.uri).asPromise();
   // Instance B: the same lock code over its own connection pool.
-  const b = locksOn(other.model('Lock', LockModel.schema, 'locks') as unknown as typeof LockModel);
+  const b = locksOn(lockRowsOn(other));
   try {
     let doubled = 0;
     for (let round = 0; round < 30; round++) {
@@ -70,4 +72,22 @@ it('a holder that overran cannot release its successor', async () => {
   expect((await LockModel.findOne({ _id: 'succ' }).lean())?.holder).toBe(token);
   await unlock('succ', token!);
   expect(await LockModel.findOne({ _id: 'succ' }).lean()).toBeNull();
+});
+
+it('a one-time key is taken by exactly one of many racing callers, until it is given back', async () => {
+  let wrong = 0;
+  for (let round = 0; round < 30; round++) {
+    const key = `claim:h${round}:0`;
+    const results = await Promise.all(Array.from({ length: 8 }, () => takeOnce(key)));
+    if (results.filter(Boolean).length !== 1) wrong++;
+  }
+  expect(wrong).toBe(0);
+  expect(await takeOnce('claim:h0:0')).toBe(false);
+  await forgetOnce('claim:h0:0'); // the claim it gated was undone
+  expect(await takeOnce('claim:h0:0')).toBe(true);
+  // Kept a while, then purged: only keys taken before the cut go.
+  await HandoffLockModel.create({ key: 'end:old', at: new Date(Date.now() - 8 * 86_400_000) });
+  await purgeOnceKeys(new Date(Date.now() - 7 * 86_400_000));
+  expect(await HandoffLockModel.exists({ key: 'end:old' })).toBeNull();
+  expect(await HandoffLockModel.exists({ key: 'claim:h1:0' })).not.toBeNull();
 });

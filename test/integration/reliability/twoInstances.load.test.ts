@@ -20,7 +20,7 @@
  */
 import { ConversationModel } from '../../../src/conversations/store';
 import { createJobs, lastDueMonth } from '../../../src/jobs';
-import { LeaseModel } from '../../../src/leases/store';
+import { LeaseModel } from '../../../src/locks/store';
 import { ReportModel } from '../../../src/reports/store';
 import { FakeTelegram, startFakeTelegram } from '../../fakes/fakeTelegram';
 import { captureLogs } from '../../support/logs';
