@@ -43,8 +43,8 @@ export async function closedLoop(opts: { url: string; connections: number; secon
 }
 
 /** Open loop: send at `rate` per second for `seconds`, never waiting for answers. Calls onSent with the send time. */
-export async function openLoop(opts: { url: string; rate: number; seconds: number; body: (i: number) => string; headers?: Record<string, string>; onSent?: (i: number, at: number) => void; maxWaitMs?: number }): Promise<{ sent: number; errors: number }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+export async function openLoop(opts: { url: string; rate: number; seconds: number; body: (i: number) => string; headers?: Record<string, string>; onSent?: (i: number, at: number) => void; maxWaitMs?: number; sockets?: number }): Promise<{ sent: number; errors: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.sockets ?? 256 });
   const url = new URL(opts.url);
   const total = Math.round(opts.rate * opts.seconds);
   const start = performance.now();

@@ -81,7 +81,11 @@ const DANGER_TEXT = 'cứu em với, chồng em đang cầm dao đòi giết em'
  */
 export async function dangerUnderBacklog(t: BenchTarget, backlog: number, n: number, chatBase: number): Promise<{ lat: number[]; answered: number; backlogErrors: number }> {
   const people = Math.ceil(backlog / 5);
-  const ordinary = openLoop({ url: t.hook, rate: 2_000, seconds: backlog / 2_000, headers: t.headers, body: (i) => update(chatBase + (i % people), 'menu'), maxWaitMs: 120_000 });
+  // The platforms open at most this many connections at once to one webhook (Telegram's
+  // max_connections is 40 by default and 100 at most): with more (256 were tried), the
+  // emergency reply's connection waits seconds in the kernel's accept queue behind them.
+  const sockets = Number(process.env.BENCH_DANGER_SOCKETS ?? 100);
+  const ordinary = openLoop({ url: t.hook, rate: 2_000, seconds: backlog / 2_000, headers: t.headers, body: (i) => update(chatBase + (i % people), 'menu'), maxWaitMs: 120_000, sockets });
   await new Promise((r) => setTimeout(r, 1_000));
   const dangerBase = chatBase + 500_000;
   const sentAt = new Map<number, number>();

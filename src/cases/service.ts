@@ -8,7 +8,7 @@
  * value passes through the closed code lists of classify.ts. Of 'understood', 'clarify' and
  * 'not_understood' only the fact is kept, as the flags freeText and notUnderstood.
  *
- * Both writers run under the pid's lock: the embedded FerretDB applies an update by reading
+ * Both writers run under the pid's lock (src/locks): the embedded FerretDB applies an update by reading
  * and rewriting the whole document, so the pipeline's onEvents and a counsellor's
  * recordHandoff on the same case at once could otherwise lose one of the two writes (the
  * lock is re-entrant, so the pipeline, which already holds it, does not wait).

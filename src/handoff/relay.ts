@@ -22,7 +22,7 @@ export class Relay {
 
   /** Store one message of a case with the next seq of that case. */
   async add(hid: string, pid: string, from: HandoffMessageDoc['from'], text: string, counsellorId: string | null, at = new Date()): Promise<number> {
-    // Under the person's lock (re-entrant: the pipeline already holds it for the person's own
+    // Under the person's lock (src/locks; re-entrant: the pipeline already holds it for the person's own
     // messages): FerretDB applies $inc by read-then-rewrite, so a counsellor's message and the
     // person's arriving together could both get the same seq.
     return (await withPidLock(pid, async () => {

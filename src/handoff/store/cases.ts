@@ -90,7 +90,7 @@ const handoffCaseSchema = new Schema<HandoffCaseDoc>({
 export const HandoffCaseModel = defineModel<HandoffCaseDoc>('HandoffCase', 'handoff_cases', handoffCaseSchema);
 
 /**
- * Update a handoff case under its person's lock. FerretDB applies an update by reading the
+ * Update a handoff case under its person's lock (src/locks). FerretDB applies an update by reading the
  * document and writing it back whole, so a counsellor's claim and the pipeline noting the
  * person's last message at the same moment could undo each other; the pipeline holds the
  * same lock while it processes the person's message (re-entrant), so they take turns.
