@@ -150,7 +150,7 @@ export function recordInbox(row: InboxDoc): Promise<'inserted' | 'duplicate'> {
 /**
  * The oldest pending update of a pid, from any instance. On the embedded database this filter
  * reads the whole inbox (only `{_id}` uses an index there), so the pipeline asks it only when
- * another instance may hold updates of the same person (pipeline/claim.ts); on MongoDB the
+ * another instance may hold updates of the same person (claimNext in pipeline/index.ts); on MongoDB the
  * {pid, receivedAt} index answers it.
  */
 export function oldestPendingOf(pid: string): Promise<InboxDoc | null> {
