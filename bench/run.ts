@@ -37,12 +37,19 @@ import { benchWebchatStreams } from './webchatStreams';
 const ROOT = path.resolve(__dirname, '..', '..');
 const SECRET = 'bench_secret_token_123456';
 
+/** The node flags of `npm start` (package.json), so the bench measures the app as it is started. */
+function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return start.split(' ').filter((w) => /^--max-old-space-size=\d+$/.test(w));
+}
+
 /** BENCH_POOL_SIZE: the app's database connections (default: what the app chooses itself). */
 const poolEnv = (): Record<string, string> => (process.env.BENCH_POOL_SIZE ? { MONGODB_POOL_SIZE: process.env.BENCH_POOL_SIZE } : {});
 
 function startChild(script: string, env: Record<string, string>, readyText: string): Promise<ChildProcess> {
-  // BENCH_NODE_ARGS: extra node flags for the app (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it).
-  const flags = script.endsWith('main.js') ? (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+  // The app runs with `npm start`'s node flags (the heap cap), plus BENCH_NODE_ARGS (e.g.
+  // --cpu-prof --cpu-prof-dir=DIR to profile it).
+  const flags = script.endsWith('main.js') ? [...startFlags(), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)] : [];
   const child = spawn(process.execPath, [...flags, script], { cwd: ROOT, env: { ...process.env, ...poolEnv(), ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`${script} did not start`)), 120_000);
