@@ -101,5 +101,5 @@ describe('crash under load', () => {
       await fake.close();
       data.cleanup();
     }
-  });
+  }, 180_000); // two start-ups of the app and its database, and the kill's recovery, on a 2-core machine
 });
