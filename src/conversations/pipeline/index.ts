@@ -86,6 +86,8 @@ export class ConversationPipeline {
   private readonly recovery: Recovery;
   /** People whose next updates are found through the inbox (orphans adopted from a crashed instance). */
   private readonly adopted = new Set<string>();
+  /** Failed turns in a row per person (database trouble), for the retry's back-off. */
+  private readonly failures = new Map<string, number>();
   private ready: Promise<void> = Promise.resolve();
   private loop: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -154,7 +156,20 @@ export class ConversationPipeline {
 
   /** Process the person's updates, one at a time, in arrival order. */
   kick(pid: string): Promise<void> {
-    return this.runner.run(pid, () => this.drain(pid), (err) => log.error('processing failed; it will be retried', { pid, err }));
+    return this.runner.run(pid, () => this.drain(pid), (err) => this.failed(pid, err));
+  }
+
+  /**
+   * The person's turn failed before an update was processed (the database unreachable while
+   * taking the lock or reading): look again later, backing off. An alone instance's recovery
+   * scan skips what this instance holds in memory, so this retry is what brings it back.
+   */
+  private failed(pid: string, err: unknown): void {
+    const n = (this.failures.get(pid) ?? 0) + 1;
+    this.failures.set(pid, n);
+    log.error('processing failed; it will be retried', { pid, failures: n, err });
+    if (this.stopped || !(this.queues.has(pid) || this.adopted.has(pid))) { this.failures.delete(pid); return; }
+    setTimeout(() => { void this.kick(pid); }, Math.min(10_000, 500 * 2 ** Math.min(5, n))).unref();
   }
 
   /** Join the instances on this database and start the recovery scans. */
@@ -201,6 +216,7 @@ export class ConversationPipeline {
       // One update per lock hold, so a counsellor's action on this conversation waits for one
       // step at most (see pidLock.ts for why a lock and not a version check).
       const claimed = await withPidLock(pid, () => this.claimNext(pid), { waitMs: 3_000, skipIfBusy: true });
+      this.failures.delete(pid);
       if (claimed === 'none') return;
       // Processed one: go on while this instance holds more of the person's updates, or
       // adopted them (then until the inbox has none left).

@@ -6,6 +6,7 @@
  */
 import request from 'supertest';
 import { startDevDb } from '../../../src/db/devdb';
+import { tryLock, unlock } from '../../../src/locks';
 import { FakeTelegram, startFakeTelegram } from '../../fakes/fakeTelegram';
 import { captureLogs } from '../../support/logs';
 import { startTestService } from '../../support/service';
@@ -72,3 +73,42 @@ it('answers danger from memory during an outage and resumes by itself afterwards
     await again.stop();
   }
 });
+
+it('answers an update accepted just before an outage once the database is back, once', async () => {
+  // The database as the first test left it: stopped. Bring it back first.
+  const port = svc.db.devdb!.port;
+  const first = await startDevDb({ dataDir: svc.config.dataDir, port });
+  await until(async () => (await request(svc.url).get('/readyz')).status === 200, 30_000);
+  // Control: what a person writing "xin chào" gets when nothing goes wrong.
+  const control = 777101;
+  expect(await postUpdate(svc.url, textUpdate(control, 'xin chào'))).toBe(200);
+  await fake.waitFor(() => fake.sent(control).length > 0);
+  const expected = (await quiet(() => fake.sent(control).length), fake.sent(control));
+
+  // The person's lock held elsewhere keeps the update accepted but unprocessed when the database goes.
+  const chat = 777102;
+  const pid = svc.wired.pipeline.pidOf({ channel: 'telegram', channelUserId: String(chat) });
+  const token = await tryLock(`conv:${pid}`, 'test-elsewhere', 120_000);
+  expect(token).not.toBeNull();
+  expect(await postUpdate(svc.url, textUpdate(chat, 'xin chào'))).toBe(200);
+  await first.stop();
+  await until(async () => (await request(svc.url).get('/readyz')).status === 503);
+  // Its turn fails meanwhile (no database to take the lock from), and it was the person's last message.
+  const failedTurn = () => logs.lines.some((l) => l.includes('processing failed; it will be retried') && l.includes(pid));
+  const end = Date.now() + 30_000;
+  while (!failedTurn() && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+  expect(failedTurn()).toBe(true);
+  expect(fake.sent(chat)).toEqual([]);
+
+  const again = await startDevDb({ dataDir: svc.config.dataDir, port });
+  try {
+    await until(async () => (await request(svc.url).get('/readyz')).status === 200, 30_000);
+    await unlock(`conv:${pid}`, token!);
+    // No new message from the person: the instance retries the update it holds by itself.
+    await fake.waitFor(() => fake.sent(chat).length >= expected.length, 30_000);
+    await quiet(() => fake.sent(chat).length);
+    expect(fake.sent(chat)).toEqual(expected);
+  } finally {
+    await again.stop();
+  }
+}, 120_000);
