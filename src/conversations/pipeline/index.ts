@@ -35,7 +35,7 @@ import { inboxKey, InboxDoc, oldestPendingOf, recordAttempt, recordInbox, remove
 import type { EventSink } from '../types';
 import { markSeen } from './deliver';
 import { Membership } from './membership';
-import { PerPersonRunner, PersonQueues, QueuedUpdate } from './queues';
+import { PerPersonRunner, PersonQueues } from './queues';
 import { Recovery, RECOVERY_EVERY_MS } from './recovery';
 import { Stepper } from './step';
 
@@ -169,7 +169,7 @@ export class ConversationPipeline {
     this.failures.set(pid, n);
     log.error('processing failed; it will be retried', { pid, failures: n, err });
     if (this.stopped || !(this.queues.has(pid) || this.adopted.has(pid))) { this.failures.delete(pid); return; }
-    setTimeout(() => { void this.kick(pid); }, Math.min(10_000, 500 * 2 ** Math.min(5, n))).unref();
+    setTimeout(() => { void this.kick(pid); }, backoffMs(n)).unref();
   }
 
   /** Join the instances on this database and start the recovery scans. */
@@ -232,7 +232,7 @@ export class ConversationPipeline {
 
   private retryDelay(pid: string, claimed: Claimed | undefined): number {
     if (claimed === undefined) return 250;
-    return Math.min(10_000, 500 * 2 ** Math.min(5, this.queues.head(pid)?.attempts ?? 1));
+    return backoffMs(this.queues.head(pid)?.attempts ?? 1);
   }
 
   /** Under the person's lock: process their next update. */
@@ -290,4 +290,7 @@ export class ConversationPipeline {
   }
 }
 
-export type { QueuedUpdate };
+/** Wait before retrying after the n-th failure in a row: 1 s, 2 s, 4 s, 8 s, then 10 s. */
+function backoffMs(n: number): number {
+  return Math.min(10_000, 500 * 2 ** Math.min(5, n));
+}

@@ -94,7 +94,7 @@ export class Stepper {
     const base = prev ? { ...prev, status } : { ...initialState(engineConfig), status };
 
     const system = handleSystemPayload(flows, engineConfig, conv, inbound, base);
-    const result = system ?? this.safeStep(pid(conv), base, input, inbound);
+    const result = system ?? this.safeStep(conv.pid, base, input, inbound);
     const blocked = !!conv.blockedUntil && conv.blockedUntil.getTime() > inbound.at.getTime();
     // Blocked: always the emergency numbers, a kind word on when they can write again, and
     // the erase-my-data dialogue (a data right no block takes away); nothing else.
@@ -152,8 +152,6 @@ export class Stepper {
     return openConversation(pid, inbound.channel, this.deps.sealAddress(inbound.channelUserId), this.deps.engineConfig.defaultLang, new Date());
   }
 }
-
-const pid = (conv: ConversationDoc): string => conv.pid;
 
 function countEvent(e: EngineEvent, channel: Inbound['channel'], lang: string): void {
   if (e.type === 'danger') metrics.danger.inc({ channel });
