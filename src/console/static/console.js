@@ -22,7 +22,6 @@
   async function start(me) {
     S.me = me; S.csrf = me.csrfToken;
     $('login-view').classList.add('hidden');
-    for (const id of ['nav', 'logout']) $(id).classList.remove('hidden');
     await CX.loadLabels();
     $('who').textContent = me.username + ' (' + CX.label('staffRole', me.role) + ')';
     for (const e of document.querySelectorAll('[data-role]')) e.classList.toggle('hidden', !e.getAttribute('data-role').split(' ').includes(me.role));
@@ -34,6 +33,9 @@
     emit('start', me);
     connectEvents();
     CX.show(counselling ? 'queue' : me.role === 'manager' ? 'manager' : 'users');
+    // The menu appears only now: a click on it before the first view was chosen was overridden
+    // by that choice (a counsellor's "my cases" replaced by the queue a moment later).
+    for (const id of ['nav', 'logout']) $(id).classList.remove('hidden');
   }
   /** Server-sent change notices: areas listen via CX.on('change'); other changes re-read the view. */
   function connectEvents() {
