@@ -69,7 +69,9 @@ it('the province picker is alphabetical and every page has next, back and the ma
 it('a former province name says where it belongs now; the national numbers put GBV help first', async () => {
   await say('Quảng Bình');
   await page.locator('.msg.bot', { hasText: 'nay thuộc' }).waitFor({ timeout: 10_000 });
-  const national = page.locator('.msg.bot', { hasText: '113' }).last();
+  // The national list is the bot message naming both 113 and 115 (an earlier message may name
+  // 113 alone; taking the last with 113 raced the list's arrival in CI).
+  const national = page.locator('.msg.bot').filter({ hasText: '113' }).filter({ hasText: '115' }).last();
   await national.waitFor({ timeout: 10_000 });
   const text = await national.innerText();
   expect(text.indexOf('113')).toBeLessThan(text.indexOf('115'));
