@@ -12,6 +12,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { mongo } from 'mongoose';
 import { defineModel, Schema } from '../db/model';
+import { isDuplicateKey } from '../db/unique';
 
 /** Stored case. */
 export interface CaseDoc {
@@ -204,7 +205,7 @@ export async function upsertCase(pid: string, seq: number, update: CaseUpdate, o
   try {
     await raw<CaseDoc>(CaseModel).updateOne({ _id }, change, { upsert: true });
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     await raw<CaseDoc>(CaseModel).updateOne({ _id }, change, { upsert: true });
   }
   if (opts.newHead) await raw<CaseHeadDoc>(CaseHeadModel).updateOne({ _id: pid }, { $set: { seq } }, { upsert: true });

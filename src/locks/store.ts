@@ -10,6 +10,7 @@
  */
 import type mongoose from 'mongoose';
 import { defineModel, Schema } from '../db/model';
+import { inserted } from '../db/unique';
 
 /** An exclusive lock: its name, the token of the acquisition holding it, until when. */
 export interface LockDoc { _id: string; name: string; holder: string; until: Date }
@@ -60,17 +61,6 @@ export interface LeaseRows extends LockRows {
   setUntil(name: string, token: string, until: Date): Promise<void>;
   /** Record the slot a job ran while `token` holds `name`. */
   setLastRunKey(name: string, token: string, key: string): Promise<void>;
-}
-
-/** Run an insert; false when a unique index refused it (someone else's insert landed first). */
-async function inserted(create: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await create();
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return false;
-    throw err;
-  }
 }
 
 /** The same model on another connection (another instance, in tests), or the service's own. */

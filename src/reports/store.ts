@@ -1,5 +1,6 @@
 /** Immutable monthly report snapshots: written once per period, never updated. */
 import { defineModel, Schema } from '../db/model';
+import { inserted } from '../db/unique';
 
 /** A stored snapshot. */
 export interface ReportDoc {
@@ -34,14 +35,8 @@ export interface SnapshotInfo {
  * makes a second run (or a second instance) a no-op, so a snapshot never changes.
  * Returns true when this call created it.
  */
-export async function insertSnapshot(doc: ReportDoc): Promise<boolean> {
-  try {
-    await ReportModel.collection.insertOne({ ...doc });
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return false;
-    throw err;
-  }
+export function insertSnapshot(doc: ReportDoc): Promise<boolean> {
+  return inserted(() => ReportModel.collection.insertOne({ ...doc }));
 }
 
 /** One snapshot, or null. */

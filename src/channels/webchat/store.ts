@@ -10,6 +10,7 @@
  * tombstone of an exited session: replies for a closed session are dropped.
  */
 import { defineModel, Schema } from '../../db/model';
+import { isDuplicateKey } from '../../db/unique';
 
 /** One reply waiting for (or just delivered to) a browser. */
 export interface WebchatMessageDoc {
@@ -95,7 +96,7 @@ export async function appendReply(sidHash: string, sealed: string, now = new Dat
       await WebchatMessageModel.create({ sidHash, seq: counter.seq, sealed, createdAt: now });
       return counter.seq;
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       // Same seq drawn twice by a non-atomic increment: draw again.
     }
   }

@@ -4,6 +4,7 @@
  * an OA admin must grant consent again in a browser: it is written before it is used.
  */
 import { defineModel, Schema } from '../../db/model';
+import { inserted } from '../../db/unique';
 
 /** A stored token pair. Both tokens are sealed; expiresAt is the access token's expiry. */
 export interface ZaloTokenDoc {
@@ -31,14 +32,8 @@ export async function readTokenRow(name: string): Promise<ZaloTokenDoc | null> {
 }
 
 /** Insert the bootstrap row; false when another instance inserted it first. */
-export async function insertBootstrapRow(name: string, refreshTokenSealed: string, now: Date): Promise<boolean> {
-  try {
-    await ZaloTokenModel.create({ name, accessTokenSealed: null, refreshTokenSealed, expiresAt: new Date(0), updatedAt: now });
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return false;
-    throw err;
-  }
+export function insertBootstrapRow(name: string, refreshTokenSealed: string, now: Date): Promise<boolean> {
+  return inserted(() => ZaloTokenModel.create({ name, accessTokenSealed: null, refreshTokenSealed, expiresAt: new Date(0), updatedAt: now }));
 }
 
 /**

@@ -5,6 +5,7 @@
  *   than deleted so the audit log's ids keep meaning something.
  */
 import { defineModel, Schema } from '../../db/model';
+import { inserted } from '../../db/unique';
 
 /** A shift handover note. */
 export interface HandoverNoteDoc { nid: string; author: string; text: string; createdAt: Date }
@@ -67,14 +68,8 @@ export async function allQuickTexts(): Promise<QuickTextDoc[]> {
 /** One quick text by id. */
 export const findQuickText = (qid: string) => QuickTextModel.findOne({ qid }).lean<QuickTextDoc>();
 /** Insert a quick text; false when the id exists already (a seed raced by another instance). */
-export async function insertQuickText(q: QuickTextDoc): Promise<boolean> {
-  try {
-    await QuickTextModel.create(q);
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return false;
-    throw err;
-  }
+export function insertQuickText(q: QuickTextDoc): Promise<boolean> {
+  return inserted(() => QuickTextModel.create(q));
 }
 /** Change a quick text. */
 export async function updateQuickText(qid: string, set: Partial<QuickTextDoc>): Promise<void> { await QuickTextModel.updateOne({ qid }, { $set: set }); }

@@ -7,6 +7,7 @@ import { defineModel, Schema } from '../../db/model';
 /** Console roles; what each may do is in the README's roles table. */
 export type { StaffRole as Role } from '../../shared/staff';
 import type { StaffRole as Role } from '../../shared/staff';
+import { inserted } from '../../db/unique';
 
 /** A console user. */
 export interface UserDoc {
@@ -71,14 +72,8 @@ export async function allUsernames(): Promise<string[]> {
 }
 
 /** Store a new, enabled user; false when the name exists already (an add raced by another). */
-export async function insertUser(u: Pick<UserDoc, 'username' | 'role' | 'passwordHash' | 'createdAt'>): Promise<boolean> {
-  try {
-    await UserModel.create({ username: u.username, role: u.role, passwordHash: u.passwordHash, createdAt: u.createdAt, disabled: false, failedLogins: 0, lockedUntil: null });
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return false;
-    throw err;
-  }
+export function insertUser(u: Pick<UserDoc, 'username' | 'role' | 'passwordHash' | 'createdAt'>): Promise<boolean> {
+  return inserted(() => UserModel.create({ username: u.username, role: u.role, passwordHash: u.passwordHash, createdAt: u.createdAt, disabled: false, failedLogins: 0, lockedUntil: null }));
 }
 
 /** Disable or enable a user; false when no such user. */

@@ -7,6 +7,7 @@ import type { UpdateQuery } from 'mongoose';
 import { withPidLock } from '../../conversations/pidLock';
 import { defineModel, Schema } from '../../db/model';
 import type { Disposition } from '../../cases';
+import { inserted } from '../../db/unique';
 
 /** Where a handoff case is. `ended` cases keep only metadata (no text). */
 export type HandoffCaseStatus = 'queued' | 'active' | 'ended';
@@ -105,14 +106,8 @@ export async function insertCase(doc: HandoffCaseDoc): Promise<void> {
 }
 
 /** A new case, once: false when a case with this hid exists already (a repeat after a crash). */
-export async function insertCaseOnce(doc: HandoffCaseDoc): Promise<boolean> {
-  try {
-    await HandoffCaseModel.create(doc);
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return false;
-    throw err;
-  }
+export function insertCaseOnce(doc: HandoffCaseDoc): Promise<boolean> {
+  return inserted(() => HandoffCaseModel.create(doc));
 }
 
 /** Remove a case that never got going (its status move lost a race). */

@@ -1,5 +1,6 @@
 /** handoff_watches: which supervisor is viewing which live case right now (read-only). */
 import { defineModel, Schema } from '../../db/model';
+import { isDuplicateKey } from '../../db/unique';
 
 /** A supervisor viewing a live case (read-only); `lastSeenAt` is renewed while their panel reads it. */
 export interface WatchDoc { hid: string; pid: string; supervisor: string; counsellorId: string | null; since: Date; lastSeenAt: Date }
@@ -26,7 +27,7 @@ export async function startOrRenewWatch(hid: string, pid: string, supervisor: st
     return r.upsertedCount > 0;
   } catch (err) {
     // A double click: the other request's insert won the unique (hid, supervisor) key.
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     return false;
   }
 }
